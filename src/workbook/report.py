@@ -1,0 +1,209 @@
+"""Publishing from a notebook: accessible HTML tables and figures, and a CSV
+of every table the report shows.
+
+A notebook makes one :class:`Publisher` and passes every table and chart
+through it.  In JupyterLab the result displays as HTML; in the exported
+report it is the same HTML; and when the run gives a tables folder, the
+table's data is also written there as ``<name>.csv``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from workbook.narrative import format_count, format_pct, format_signed
+
+logger = logging.getLogger(__name__)
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _fmt_ratio(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))) else f"{x:.2f}"
+
+
+def _fmt_p(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return "<0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _fmt_rate(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.1f}"
+
+
+FORMATTERS: dict[str, Callable[[object], str]] = {
+    "count": lambda x: format_count(x),  # type: ignore[arg-type]
+    "signed": lambda x: "n/a" if pd.isna(x) else format_signed(x),  # type: ignore[arg-type]
+    "pct": lambda x: format_pct(x, signed=True),  # type: ignore[arg-type]
+    "ratio": _fmt_ratio,  # type: ignore[dict-item]
+    "p": _fmt_p,  # type: ignore[dict-item]
+    "rate": _fmt_rate,  # type: ignore[dict-item]
+    "yesno": lambda x: "Yes" if bool(x) else "No",
+    "text": lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x),
+}
+NUMERIC_KINDS = {"count", "signed", "pct", "ratio", "p", "rate"}
+
+
+def render_table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    formats: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    row_header: str | None = None,
+) -> str:
+    """An accessible HTML table: caption, column headers, row headers, escaped text.
+
+    Parameters
+    ----------
+    df
+        The table, one row per line; its index is ignored.
+    caption
+        The table's caption (what it shows).
+    formats
+        Column -> kind (``count``, ``signed``, ``pct``, ``ratio``, ``p``,
+        ``rate``, ``yesno``, ``text``); unlisted columns are text.  Cells that
+        are already strings (e.g. a suppression symbol) are shown as they are.
+    labels
+        Column -> header text.
+    row_header
+        The column whose cells head their rows (default: the first).
+
+    Examples
+    --------
+    >>> t = render_table_html(pd.DataFrame({"area": ["<b>A</b>"], "n": [1234]}), caption="Counts",
+    ...                       formats={"n": "count"})
+    >>> "<caption>Counts</caption>" in t, '<th scope="row">&lt;b&gt;A&lt;/b&gt;</th>' in t, ">1,234<" in t
+    (True, True, True)
+    """
+    formats = dict(formats or {})
+    labels = dict(labels or {})
+    row_header = row_header or (df.columns[0] if len(df.columns) else None)
+    out = ['<div class="table-wrap"><table>', f"<caption>{html.escape(caption)}</caption>", "<thead><tr>"]
+    for col in df.columns:
+        cls = ' class="num"' if formats.get(col) in NUMERIC_KINDS else ""
+        out.append(f'<th scope="col"{cls}>{html.escape(str(labels.get(col, col)))}</th>')
+    out.append("</tr></thead><tbody>")
+    for _, row in df.iterrows():
+        out.append("<tr>")
+        for col in df.columns:
+            kind = formats.get(col, "text")
+            val = row[col]
+            text = val if isinstance(val, str) else FORMATTERS[kind](val)
+            cls = ' class="num"' if kind in NUMERIC_KINDS else ""
+            cell = html.escape(str(text))
+            if col == row_header:
+                out.append(f'<th scope="row"{cls}>{cell}</th>')
+            else:
+                out.append(f"<td{cls}>{cell}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class HTMLBlock:
+    """A piece of report HTML that JupyterLab and nbconvert both display."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def figure_to_data_uri(fig: Figure) -> str:
+    """The figure as a base64 PNG ``data:`` URI (self-contained, no file)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class Publisher:
+    """Publishes a notebook's tables and figures.
+
+    Parameters
+    ----------
+    output_dir
+        The report's folder: each table is written to its ``tables/``
+        subfolder as CSV.  ``None`` or ``""`` writes nothing (an analyst
+        exploring in JupyterLab).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> pub = Publisher(d)
+    >>> block = pub.table(pd.DataFrame({"a": ["x"], "n": [5]}), name="demo", caption="Demo")
+    >>> (Path(d) / "tables" / "demo.csv").read_text().splitlines()
+    ['a,n', 'x,5']
+    """
+
+    def __init__(self, output_dir: str | Path | None = None) -> None:
+        self.tables_dir = Path(output_dir) / "tables" if output_dir else None
+        self.names: list[str] = []
+        if self.tables_dir is not None:
+            self.tables_dir.mkdir(parents=True, exist_ok=True)
+
+    def _write_csv(self, df: pd.DataFrame, name: str) -> None:
+        if not _NAME.match(name):
+            raise ValueError(f"table name {name!r}: expected lower-case letters, digits, '-' or '_'")
+        if name in self.names:
+            raise ValueError(f"table name {name!r} is used twice in this report")
+        self.names.append(name)
+        if self.tables_dir is not None:
+            df.to_csv(self.tables_dir / f"{name}.csv", index=False)
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        *,
+        name: str,
+        caption: str,
+        formats: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+        csv: pd.DataFrame | None = None,
+    ) -> HTMLBlock:
+        """Show ``df`` as an accessible table and write it (or ``csv``) as CSV."""
+        self._write_csv(df if csv is None else csv, name)
+        return HTMLBlock(render_table_html(df, caption=caption, formats=formats, labels=labels))
+
+    def figure(
+        self,
+        fig: Figure,
+        *,
+        name: str,
+        alt: str,
+        caption: str,
+        data: pd.DataFrame,
+        formats: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> HTMLBlock:
+        """Show a chart with its text alternative, caption and data table.
+
+        The chart's data are written as ``<name>.csv``, and shown under the
+        chart in a disclosure widget so screen-reader users have the numbers.
+        """
+        if not alt or len(alt.split()) < 5:
+            raise ValueError(f"figure {name!r}: alt text must be a sentence saying what the chart shows")
+        self._write_csv(data, name)
+        uri = figure_to_data_uri(fig)
+        plt.close(fig)
+        table = render_table_html(data, caption=f"Data: {caption}", formats=formats, labels=labels)
+        return HTMLBlock(
+            f'<figure class="chart"><img src="{uri}" alt="{html.escape(alt, quote=True)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f"<details class=\"chart-data\"><summary>Show the data behind this chart</summary>{table}</details>"
+        )

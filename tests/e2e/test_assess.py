@@ -1,0 +1,144 @@
+"""End to end: the CLI runs the notebook and publishes a report folder."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.cli import main
+from tests.conftest import MPS_FILE
+
+pytestmark = pytest.mark.slow
+
+# An independent mapping from the Met's categories to police.uk's, written
+# here rather than read from the package, so the report is checked against
+# the raw file by a second route.
+MPS_MAJOR_TO_POLICE_UK = {
+    "VIOLENCE AGAINST THE PERSON": "Violence and sexual offences",
+    "SEXUAL OFFENCES": "Violence and sexual offences",
+    "ROBBERY": "Robbery",
+    "BURGLARY": "Burglary",
+    "DRUG OFFENCES": "Drugs",
+    "POSSESSION OF WEAPONS": "Possession of weapons",
+    "PUBLIC ORDER OFFENCES": "Public order",
+    "ARSON AND CRIMINAL DAMAGE": "Criminal damage and arson",
+    "VEHICLE OFFENCES": "Vehicle crime",
+}
+
+
+def _raw_ytd(borough: str, months: list[str]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    with open(MPS_FILE, newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["BoroughName"] != borough:
+                continue
+            cat = MPS_MAJOR_TO_POLICE_UK.get(row["MajorText"])
+            if row["MajorText"] == "THEFT":
+                cat = {"BICYCLE THEFT": "Bicycle theft", "SHOPLIFTING": "Shoplifting", "OTHER THEFT": "Other theft",
+                       "THEFT FROM THE PERSON": "Theft from the person"}[row["MinorText"]]
+            if cat is None:
+                cat = "Other crime"
+            n = sum(int(row[m] or 0) for m in months)
+            totals[cat] = totals.get(cat, 0) + n
+            totals["All crime"] = totals.get("All crime", 0) + n
+    return totals
+
+
+@pytest.fixture(scope="module")
+def lambeth_report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["assess", "--area", "lambeth", "--period", "2023-11", "--output", str(out)]) == 0
+    return out / "lambeth" / "2023-11"
+
+
+def test_report_folder_contents(lambeth_report):
+    assert (lambeth_report / "assessment.html").stat().st_size > 10_000
+    assert (lambeth_report / "assessment.ipynb").exists()
+    tables = {p.name for p in (lambeth_report / "tables").glob("*.csv")}
+    assert {"context.csv", "ytd_comparison.csv", "monthly_trends.csv"} <= tables
+
+
+def test_ytd_counts_equal_the_raw_file(lambeth_report):
+    ytd = pd.read_csv(lambeth_report / "tables" / "ytd_comparison.csv").set_index("category")
+    current = _raw_ytd("Lambeth", [f"2023{m:02d}" for m in range(4, 12)])
+    previous = _raw_ytd("Lambeth", [f"2022{m:02d}" for m in range(4, 12)])
+    assert ytd["current"].to_dict() == current
+    assert ytd["previous"].to_dict() == previous
+    assert ytd.loc["All crime", "current"] == 24269  # the raw file's Lambeth total, Apr-Nov 2023
+
+
+def test_html_is_a_report_not_a_notebook(lambeth_report):
+    html = (lambeth_report / "assessment.html").read_text()
+    assert html.count("<h1") == 1 and 'lang="en-GB"' in html
+    assert "prepare_assessment" not in html and "In&nbsp;[" not in html  # no code, no prompts
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert "Between April and November 2023 there were 7,253 violence and sexual offences" in html
+    assert '<a href="#crime-this-year-to-date">' in html
+
+
+def test_bad_period_fails_before_anything_is_written(tmp_path, capsys):
+    assert main(["assess", "--area", "lambeth", "--period", "2024-05", "--output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "assessment period April to May 2024 needs 2024-04, but the data run from 2010-04 to 2023-11" in err
+    assert not any(tmp_path.rglob("*.html"))
+
+
+def test_failing_cell_names_the_cell_and_keeps_the_previous_report(tmp_path, capsys):
+    import json
+
+    from workbook.paths import NOTEBOOKS_DIR
+    from workbook.run import run_assessment
+    from workbook.errors import RunError
+
+    first = run_assessment("lambeth", period="2023-11", output_root=tmp_path)
+    before = first.html_path.read_bytes()
+    nb = json.loads((NOTEBOOKS_DIR / "assessment.ipynb").read_text())
+    nb["cells"].append({"id": "deliberate-failure", "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "raise RuntimeError('deliberate failure')"})
+    broken = NOTEBOOKS_DIR / "_broken_test.ipynb"
+    broken.write_text(json.dumps(nb))
+    try:
+        with pytest.raises(RunError, match=r"cell \d+ .*failed with RuntimeError: deliberate failure"):
+            run_assessment("lambeth", period="2023-11", output_root=tmp_path, notebook=broken)
+    finally:
+        broken.unlink()
+    assert first.html_path.read_bytes() == before
+    leftovers = [p.name for p in (tmp_path / "lambeth").iterdir()]
+    assert leftovers == ["2023-11"]
+
+
+def test_data_option_runs_on_a_users_download(tmp_path):
+    """--data: the City of London config run on a police.uk folder as downloaded."""
+    from workbook.paths import DATA_DIR
+    import shutil
+
+    month_dir = tmp_path / "download" / "2019-06"
+    month_dir.mkdir(parents=True)
+    shutil.copy(DATA_DIR / "police_uk/city_of_london/raw/2019-06-city-of-london-street.csv", month_dir)
+    # one month of data cannot make a year-on-year comparison: a clear error, not an empty report
+    rc = main(["assess", "--area", "city-of-london", "--data", str(tmp_path / "download"), "--output", str(tmp_path / "out")])
+    assert rc == 2
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+
+
+@pytest.mark.parametrize(("area", "period", "expected_h1"), [
+    ("lambeth-southwark", "2023-11", "Lambeth and Southwark: Partnership Strategic Assessment 2023/24"),
+    ("city-of-london", "2020-12", "City of London: Partnership Strategic Assessment 2020/21"),
+])
+def test_other_shipped_areas(tmp_path, area, period, expected_h1):
+    assert main(["assess", "--area", area, "--output", str(tmp_path)]) == 0
+    html = (tmp_path / area / period / "assessment.html").read_text()
+    assert re.search(rf"<h1[^>]*>{re.escape(expected_h1)}</h1>", html)
+
+
+def test_console_script_is_installed(tmp_path):
+    exe = Path(sys.executable).with_name("workbook")
+    proc = subprocess.run([str(exe), "areas"], capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": ""})
+    assert proc.returncode == 0 and proc.stdout.split() == ["city-of-london", "lambeth", "lambeth-southwark"]
