@@ -54,6 +54,7 @@ FORMATTERS: dict[str, Callable[[object], str]] = {
     "yesno": lambda x: "Yes" if bool(x) else "No",
     "text": lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x),
 }
+TOTAL_LABELS = {"All crime", "Total", "All"}
 NUMERIC_KINDS = {"count", "signed", "pct", "ratio", "p", "rate"}
 
 
@@ -98,7 +99,8 @@ def render_table_html(
         out.append(f'<th scope="col"{cls}>{html.escape(str(labels.get(col, col)))}</th>')
     out.append("</tr></thead><tbody>")
     for _, row in df.iterrows():
-        out.append("<tr>")
+        is_total = row_header is not None and str(row[row_header]) in TOTAL_LABELS
+        out.append('<tr class="total">' if is_total else "<tr>")
         for col in df.columns:
             kind = formats.get(col, "text")
             val = row[col]

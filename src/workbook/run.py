@@ -84,6 +84,23 @@ def add_heading_ids(body: str) -> str:
     return _BARE_HEADING.sub(repl, body)
 
 
+def split_after_title(body: str) -> tuple[str, str]:
+    """Split the body after the cell holding the ``h1`` (the contents list goes there).
+
+    Examples
+    --------
+    >>> split_after_title('<div class="cell"><h1>T</h1></div><div class="cell"><h2>A</h2></div>')
+    ('<div class="cell"><h1>T</h1></div>', '<div class="cell"><h2>A</h2></div>')
+    >>> split_after_title("<p>no title</p>")
+    ('', '<p>no title</p>')
+    """
+    end = body.find("</h1>")
+    nxt = body.find('<div class="cell', end) if end >= 0 else -1
+    if nxt < 0:
+        return "", body
+    return body[:nxt], body[nxt:]
+
+
 def build_contents(body: str) -> list[dict[str, str]]:
     """The report's table of contents from its h2 and h3 headings.
 
@@ -122,10 +139,12 @@ def render_report_html(executed: nbformat.NotebookNode, *, assessment: Assessmen
     page = env.get_template("report_page.html.j2")
     css = (RESOURCES_DIR / "report.css").read_text(encoding="utf-8")
     a = assessment
+    head, rest = split_after_title(body)
     return page.render(
         title=f"{a.config.name}: Partnership Strategic Assessment {a.periods.financial_year}",
         css=css,
-        body=body,
+        body_head=head,
+        body_rest=rest,
         contents=build_contents(body),
         generated=generated.strftime("%d %B %Y %H:%M UTC"),
         version=__version__,
