@@ -40,6 +40,7 @@ class Assessment:
 
     config: AreaConfig
     data: pd.DataFrame = field(repr=False)
+    source_data: pd.DataFrame = field(repr=False)
     population_table: pd.DataFrame = field(repr=False)
     population: Population
     latest_month: pd.Timestamp
@@ -51,6 +52,11 @@ class Assessment:
     @property
     def first_month(self) -> pd.Timestamp:
         return self.data["month"].min()
+
+    @property
+    def census_path(self) -> Path | None:
+        hh = self.config.population.households_path
+        return resolve_path(hh) if hh else None
 
     @property
     def sub_area_names(self) -> list[str]:
@@ -188,7 +194,8 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     config = load_area_config(area)
     path = resolve_path(data_path, base=Path.cwd()) if data_path else config.data_path()
     fmt = "auto" if data_path else config.data.format
-    data = select_partnership(load_source(path, format=fmt), config, path=path)
+    source = load_source(path, format=fmt)
+    data = select_partnership(source, config, path=path)
     if data.empty:
         raise DataError("no rows for the partnership in this file", path=path)
     latest_in_data = data["month"].max()
@@ -211,6 +218,7 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     return Assessment(
         config=config,
         data=history,
+        source_data=source[source["month"] <= month].reset_index(drop=True),
         population_table=pop,
         population=population,
         latest_month=month,

@@ -104,3 +104,21 @@ def harmonise_categories(
         },
         index=source_categories.index,
     )
+
+
+# Polarity of each common category for judging changes and comparisons.
+# Drugs and possession of weapons offences are mostly found by police
+# activity, so more recorded can mean more enforcement, not more harm: no
+# judgement (as Fingertips treats indicators where more reporting can be good).
+NO_JUDGEMENT_CATEGORIES = frozenset({"Drugs", "Possession of weapons"})
+
+
+def category_polarity(category: str) -> str:
+    """``"lower_is_better"`` for most crime; ``"no_judgement"`` where recording follows enforcement.
+
+    Examples
+    --------
+    >>> category_polarity("Burglary"), category_polarity("Drugs")
+    ('lower_is_better', 'no_judgement')
+    """
+    return "no_judgement" if category in NO_JUDGEMENT_CATEGORIES else "lower_is_better"

@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # reports are rendered without a screen
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -124,4 +125,113 @@ def plot_monthly_trends(
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(labels)), frameon=False)
     fig.supylabel("Offences recorded per month")
+    return fig
+
+
+def plot_xmr_grid(results, *, ncols: int = 2) -> Figure:  # noqa: ANN001 - Mapping[str, XmRResult]
+    """Small multiples of XmR charts, one per category (drawn by ``XmRResult.plot``).
+
+    Examples
+    --------
+    >>> from workbook.spc import compute_xmr
+    >>> idx = pd.date_range("2021-01-01", periods=15, freq="MS")
+    >>> r = compute_xmr(pd.Series([5.0, 7] * 7 + [30.0], index=idx), polarity="lower_is_better")
+    >>> fig = plot_xmr_grid({"Robbery": r})
+    >>> fig.axes[0].get_title(loc="center")
+    'Robbery'
+    >>> plt.close(fig)
+    """
+    apply_style()
+    n = len(results)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 3.2 * nrows), squeeze=False, layout="constrained")
+    for ax, (cat, res) in zip(axes.flat, results.items()):
+        res.plot(ax=ax, title=cat)
+        ax.get_legend().remove()
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    # one legend for all panels, gathered from every panel's labels
+    handles: dict[str, object] = {}
+    for ax in axes.flat[:n]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            key = "mean" if lab.startswith("mean") else lab
+            handles.setdefault(key, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center", ncols=min(4, len(handles)), frameon=False)
+    fig.supylabel("Offences recorded per month")
+    return fig
+
+
+def plot_peer_rates(rates: pd.DataFrame, *, area: str) -> Figure:
+    """The area's rate per 1,000 with its 95% interval against the peer-group rate.
+
+    One row per category; the area's rate is a filled circle with an error
+    bar, the peer rate an open diamond, and the verdict is written beside it.
+    The all-crime row is left out (its scale would flatten the others; the
+    funnel plot shows it).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["A"], "rate": [5.0], "lower_95": [4.0], "upper_95": [6.0],
+    ...                   "peer_rate": [7.0], "comparison": ["better (99.8%)"]})
+    >>> fig = plot_peer_rates(t, area="X")
+    >>> fig.axes[0].get_xlabel()
+    'Offences per 1,000 residents, last 12 months'
+    >>> plt.close(fig)
+    """
+    apply_style()
+    t = rates[rates["category"] != "All crime"].iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.62 * len(t) + 1.6), layout="constrained")
+    y = range(len(t))
+    ax.errorbar(t["rate"], y, xerr=[t["rate"] - t["lower_95"], t["upper_95"] - t["rate"]], fmt="o",
+                color=OKABE_ITO[0], ecolor=OKABE_ITO[0], capsize=4, markersize=8, label=f"{area} (95% interval)")
+    ax.scatter(t["peer_rate"], y, marker="D", s=60, facecolors="white", edgecolors=OKABE_ITO[1], linewidths=2,
+               label="Peer group rate", zorder=3)
+    ax.set_yticks(list(y), t["category"])
+    xmax = float(max(t["upper_95"].max(), t["peer_rate"].max()))
+    for i, verdict in enumerate(t["comparison"]):
+        ax.text(xmax * 1.04, i, str(verdict), va="center", fontsize=10)
+    ax.set_xlim(0, xmax * 1.32)
+    ax.set_xlabel("Offences per 1,000 residents, last 12 months")
+    fig.legend(loc="outside upper center", ncols=2, frameon=False)
+    return fig
+
+
+def plot_funnel(funnel_table: pd.DataFrame, funnel, *, focal: str) -> Figure:  # noqa: ANN001 - FunnelLimits
+    """A funnel plot: each area's rate against its population, with 95% and 99.8% limits.
+
+    Examples
+    --------
+    >>> from workbook.benchmark import compute_funnel_limits
+    >>> f = compute_funnel_limits(10, [1000, 4000, 9000], observed=[12, 38, 95])
+    >>> t = f.to_frame().assign(area=["A", "B", "C"])
+    >>> fig = plot_funnel(t, f, focal="A")
+    >>> fig.axes[0].get_ylabel()
+    'Offences per 1,000 residents'
+    >>> plt.close(fig)
+    """
+    apply_style()
+    fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
+    n = funnel_table["denominator"].to_numpy(dtype=float)
+    grid = np.linspace(n.min() * 0.8, n.max() * 1.2, 200)
+    lim = funnel.limits_at(grid)
+    ax.axhline(funnel.benchmark_rate, color=INK, linewidth=1.2, label="Peer group rate")
+    for level, style in (("95", "--"), ("99_8", ":")):
+        label = "95% limits" if level == "95" else "99.8% limits"
+        ax.plot(grid, lim[f"upper_{level}"], color="#555555", linestyle=style, label=label)
+        ax.plot(grid, lim[f"lower_{level}"], color="#555555", linestyle=style)
+    others = funnel_table[funnel_table["area"] != focal]
+    me = funnel_table[funnel_table["area"] == focal]
+    ax.scatter(others["denominator"], others["rate"], color=OKABE_ITO[0], s=45, label="Peers", zorder=3)
+    ax.scatter(me["denominator"], me["rate"], color=OKABE_ITO[1], marker="*", s=260, edgecolors=INK,
+               label=focal, zorder=4)
+    for _, r in funnel_table.iterrows():
+        ax.annotate(r["area"], (r["denominator"], r["rate"]), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    ax.set_xlabel("Residents")
+    ax.set_ylabel("Offences per 1,000 residents")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    fig.legend(loc="outside right upper", frameon=False)
     return fig

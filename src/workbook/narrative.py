@@ -302,3 +302,206 @@ COMPARISON_FORMATS = {
     "pct_change": "pct",
     "significant": "yesno",
 }
+
+
+# --------------------------------------------------------------------------- control charts and peers
+
+
+def spc_summary(results, trends) -> pd.DataFrame:  # noqa: ANN001 - Mapping[str, XmRResult], Mapping[str, RecentTrend]
+    """One row per category: latest month, mean and limits, latest variation, signals, trend.
+
+    Examples
+    --------
+    >>> from workbook.spc import compute_xmr, compute_recent_trend
+    >>> idx = pd.date_range("2022-01-01", periods=13, freq="MS")
+    >>> r = compute_xmr(pd.Series([5.0, 7, 6, 8, 5, 7, 6, 8, 5, 7, 6, 8, 40], index=idx), polarity="lower_is_better")
+    >>> t = spc_summary({"Robbery": r}, {"Robbery": compute_recent_trend(pd.Series([1, 2, 3]))})
+    >>> t[["category", "latest", "latest_variation", "trend_5_years"]].values.tolist()
+    [['Robbery', 40, 'special cause concern', 'cannot be calculated']]
+    """
+    rows = []
+    for cat, res in results.items():
+        pts = res.to_frame()
+        recent = pts.iloc[-6:]
+        rows.append({
+            "category": cat,
+            "latest_month": f"{pts.index[-1]:%b %Y}",
+            "latest": int(pts["value"].iloc[-1]),
+            "mean": res.mean,
+            "lower_limit": max(res.lower, 0.0),
+            "upper_limit": res.upper,
+            "latest_variation": res.variation,
+            "special_cause_last_6_months": int(recent["special_cause"].sum()),
+            "trend_5_years": trends[cat].direction,
+        })
+    return pd.DataFrame(rows)
+
+
+def spc_sentence(row: pd.Series) -> str:
+    """What a category's control chart says, in words.
+
+    Examples
+    --------
+    >>> spc_sentence(pd.Series({"category": "Robbery", "latest_month": "Nov 2023", "latest": 40, "mean": 6.5,
+    ...     "latest_variation": "special cause concern", "special_cause_last_6_months": 1}))
+    'Robbery: 40 in Nov 2023 against an average of 6.5 a month; the latest month is a special cause of concern.'
+    >>> spc_sentence(pd.Series({"category": "Robbery", "latest_month": "Nov 2023", "latest": 7, "mean": 6.5,
+    ...     "latest_variation": "common cause", "special_cause_last_6_months": 0}))
+    'Robbery: 7 in Nov 2023 against an average of 6.5 a month; no unusual variation in the last six months.'
+    """
+    head = f"{row['category']}: {format_count(row['latest'])} in {row['latest_month']} against an average of {row['mean']:,.1f} a month"
+    var = str(row["latest_variation"])
+    if var.startswith("special cause"):
+        kind = var.removeprefix("special cause ").strip()
+        what = {"concern": "of concern", "improvement": "of improvement", "neutral": "(no judgement)"}.get(kind, kind)
+        return f"{head}; the latest month is a special cause {what}."
+    n = int(row["special_cause_last_6_months"])
+    if n:
+        return f"{head}; {n} of the last six months show special-cause variation, though the latest does not."
+    return f"{head}; no unusual variation in the last six months."
+
+
+def spc_alt_text(summary: pd.DataFrame) -> str:
+    """Alt text for the grid of control charts.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"category": ["Robbery"], "latest_month": ["Nov 2023"], "latest": [7], "mean": [6.5],
+    ...     "latest_variation": ["common cause"], "special_cause_last_6_months": [0]})
+    >>> spc_alt_text(s).startswith("Control charts (XmR) of monthly counts for Robbery.")
+    True
+    """
+    return (
+        f"Control charts (XmR) of monthly counts for {', '.join(summary['category'])}. "
+        + " ".join(spc_sentence(r) for _, r in summary.iterrows())
+    )
+
+
+def peer_sentences(rates: pd.DataFrame, *, area: str, window_label: str) -> list[str]:
+    """A sentence per category on the rate against the peer group.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Burglary"], "rate": [6.72], "lower_95": [6.4], "upper_95": [7.0],
+    ...     "peer_rate": [7.9], "comparison": ["better (99.8%)"], "position": ["3 of 8"]})
+    >>> peer_sentences(t, area="Lambeth", window_label="December 2022 to November 2023")[0]
+    'Burglary: 6.7 per 1,000 residents in Lambeth (95% interval 6.4 to 7.0) against 7.9 in the peer group, better than peers (3 of 8, best first).'
+    """
+    out = []
+    for _, r in rates.iterrows():
+        verdict = str(r["comparison"])
+        base = verdict.split(" (")[0]
+        words = {
+            "similar": "similar to peers",
+            "better": "better than peers",
+            "worse": "worse than peers",
+            "higher": "higher than peers (no judgement)",
+            "lower": "lower than peers (no judgement)",
+        }.get(base, verdict)
+        out.append(
+            f"{r['category']}: {r['rate']:,.1f} per 1,000 residents in {area} (95% interval {r['lower_95']:,.1f} to "
+            f"{r['upper_95']:,.1f}) against {r['peer_rate']:,.1f} in the peer group, {words} ({r['position']}, best first)."
+        )
+    return out
+
+
+def funnel_alt_text(funnel_table: pd.DataFrame, *, focal: str, benchmark: float) -> str:
+    """Alt text for the funnel plot.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"area": ["A", "B"], "rate": [110.0, 90.0], "denominator": [300000, 250000],
+    ...                   "position": ["within", "below 95%"]})
+    >>> funnel_alt_text(t, focal="A", benchmark=100.0)
+    'Funnel plot of all recorded crime per 1,000 residents against population for A and 1 peers, around the peer rate of 100.0. A: 110.0, within the limits. Outside the 95% limits: B (below 95%).'
+    """
+    me = funnel_table[funnel_table["area"] == focal].iloc[0]
+    outside = funnel_table[funnel_table["position"] != "within"]
+    pos = "within the limits" if me["position"] == "within" else f"{me['position']} limit"
+    out_text = (
+        "Outside the 95% limits: " + ", ".join(f"{r['area']} ({r['position']})" for _, r in outside.iterrows()) + "."
+        if len(outside) else "Every area is within the limits."
+    )
+    return (
+        f"Funnel plot of all recorded crime per 1,000 residents against population for {focal} and "
+        f"{len(funnel_table) - 1} peers, around the peer rate of {benchmark:,.1f}. {focal}: {me['rate']:,.1f}, {pos}. {out_text}"
+    )
+
+
+RATE_FORMATS = {"rate_per_1000": "rate", "rate_lower_95": "rate", "rate_upper_95": "rate", "rate_base": "text"}
+RATE_LABELS = {
+    "rate_per_1000": "Rate per 1,000",
+    "rate_lower_95": "95% interval from",
+    "rate_upper_95": "95% interval to",
+    "rate_base": "Rate per 1,000 of",
+}
+SPC_FORMATS = {"latest": "count", "mean": "rate", "lower_limit": "rate", "upper_limit": "rate",
+               "special_cause_last_6_months": "count"}
+SPC_LABELS = {
+    "category": "Offence group",
+    "latest_month": "Latest month",
+    "latest": "Latest count",
+    "mean": "Monthly mean",
+    "lower_limit": "Lower process limit",
+    "upper_limit": "Upper process limit",
+    "latest_variation": "Latest month's variation",
+    "special_cause_last_6_months": "Special-cause months (last 6)",
+    "trend_5_years": "Five-year trend",
+}
+PEER_FORMATS = {"count": "count", "rate": "rate", "lower_95": "rate", "upper_95": "rate", "peer_rate": "rate"}
+PEER_LABELS = {
+    "category": "Offence group",
+    "count": "Offences (12 months)",
+    "rate": "Rate per 1,000",
+    "lower_95": "95% interval from",
+    "upper_95": "95% interval to",
+    "peer_rate": "Peer group rate",
+    "comparison": "Compared with peers",
+    "position": "Rank (best first)",
+}
+FUNNEL_FORMATS = {"denominator": "count", "observed": "count", "rate": "rate", "lower_95": "rate", "upper_95": "rate",
+                  "lower_99_8": "rate", "upper_99_8": "rate"}
+FUNNEL_LABELS = {
+    "area": "Area",
+    "denominator": "Residents",
+    "observed": "Offences (12 months)",
+    "rate": "Rate per 1,000",
+    "lower_95": "Lower 95% limit",
+    "upper_95": "Upper 95% limit",
+    "lower_99_8": "Lower 99.8% limit",
+    "upper_99_8": "Upper 99.8% limit",
+    "position": "Position",
+}
+
+
+def peer_group_markdown(pc, *, area: str) -> str:  # noqa: ANN001 - PeerComparison | None
+    """How the peer group was made, and who is in it; or why there is none.
+
+    Examples
+    --------
+    >>> peer_group_markdown(None, area="City of London").startswith("No peer comparison")
+    True
+    """
+    if pc is None:
+        return (
+            f"No peer comparison: the police data for {area} cover only this partnership, so there are no "
+            "other areas in the same source to compare with. Add peers' data and list them under `peers` in the "
+            "area's config to compare."
+        )
+    names = [pc.names[p] for p in pc.group.peers]
+    how = (
+        "The Home Office's Most Similar Groups are not published, so this group was built by the workbook: the "
+        f"{len(names)} areas nearest to {area} on residents, population density (2011 Census land area) and the "
+        "crime mix (shares of violence, theft, burglary and vehicle crime over the last 12 months), each "
+        "standardised. It is *not* the official Most Similar Group."
+        if pc.group.method == "nearest neighbours"
+        else "The peers are those listed in the area's configuration."
+    )
+    return (
+        f"{how}\n\nPeers: {', '.join(names)}. Rates are over {pc.window.label}. An area's rate is *similar* to the "
+        "peer group when the peer rate lies within its 95% interval; otherwise better or worse, with the 99.8% "
+        "interval as a second, stricter tier. Drugs and weapons possession offences mostly reflect police "
+        "activity, so they are compared without judgement. The funnel plot of all crime widens its limits for the "
+        "real variation between areas (overdispersion), so an area can differ from the peer rate by more than "
+        "chance and still sit within the funnel."
+    )

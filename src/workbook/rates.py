@@ -290,3 +290,38 @@ def _check_positive(n: np.ndarray, index: pd.Index, *, name: str) -> None:
         i = int(np.flatnonzero(bad)[0])
         got = "a missing value" if np.isnan(n[i]) else _fmt(n[i])
         raise ValueInputError(f"{name} must be above 0; got {got}{_where(index, i)}")
+
+
+HOUSEHOLD_CATEGORIES = ("Burglary", "Residential burglary")
+
+
+def add_rate_columns(
+    table: pd.DataFrame,
+    *,
+    persons: int,
+    households: int | None = None,
+    households_label: str = "households",
+    count_col: str = "current",
+    label_col: str = "category",
+) -> pd.DataFrame:
+    """Add a rate per 1,000 with its 95% interval to a comparison table.
+
+    Burglary is per 1,000 households where households are known (as plans
+    report it); everything else per 1,000 residents.  ``rate_base`` says which.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery", "Burglary"], "current": [100, 50]})
+    >>> out = add_rate_columns(t, persons=10_000, households=5_000)
+    >>> out["rate_per_1000"].tolist(), out["rate_base"].tolist()
+    ([10.0, 10.0], ['residents', 'households'])
+    """
+    out = table.copy()
+    is_hh = out[label_col].isin(HOUSEHOLD_CATEGORIES) & (households is not None)
+    denom = pd.Series(np.where(is_hh, households or 1, persons), index=out.index, dtype=float)
+    r = rate_per_1000(out[count_col].astype(int), denom, conf_levels=(0.95,))
+    out["rate_per_1000"] = r["rate"].to_numpy()
+    out["rate_lower_95"] = r["lower_95"].to_numpy()
+    out["rate_upper_95"] = r["upper_95"].to_numpy()
+    out["rate_base"] = np.where(is_hh, households_label, "residents")
+    return out

@@ -571,3 +571,42 @@ def _as_1d(values: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ValueInputError(f"{name} must be numeric; got {values!r}") from exc
     return arr
+
+
+def compute_xmr_by_category(
+    monthly: pd.DataFrame,
+    *,
+    categories: Sequence[str],
+    polarities: dict[str, str],
+    months: int = 36,
+) -> dict[str, XmRResult]:
+    """An XmR chart for each category over its latest ``months`` monthly counts.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2021-01-01", periods=40, freq="MS")
+    >>> m = pd.DataFrame({"A": [10.0, 12] * 20}, index=idx)
+    >>> r = compute_xmr_by_category(m, categories=["A"], polarities={"A": "lower_is_better"})
+    >>> len(r["A"].to_frame()), r["A"].mean
+    (36, 11.0)
+    """
+    recent = monthly.iloc[-months:]
+    return {c: compute_xmr(recent[c].astype(float), polarity=polarities[c]) for c in categories}
+
+
+def compute_annual_trend(monthly: pd.Series, *, years: int = 5, polarity: str | None = None) -> RecentTrend:
+    """The recent-trend marker over the last ``years`` rolling 12-month totals.
+
+    The totals end at the latest month and are 12 months apart, so each
+    point is a full year (the Fingertips marker is for annual values).
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2019-01-01", periods=60, freq="MS")
+    >>> s = pd.Series([100.0] * 12 + [150.0] * 12 + [200.0] * 12 + [250.0] * 12 + [300.0] * 12, index=idx)
+    >>> compute_annual_trend(s).direction
+    'increasing'
+    """
+    totals = [monthly.iloc[len(monthly) - 12 * (k + 1): len(monthly) - 12 * k].sum()
+              for k in range(years) if len(monthly) - 12 * (k + 1) >= 0]
+    return compute_recent_trend(pd.Series(totals[::-1], dtype=float), points=years, polarity=polarity)

@@ -62,7 +62,8 @@ def test_report_folder_contents(lambeth_report):
     assert (lambeth_report / "assessment.html").stat().st_size > 10_000
     assert (lambeth_report / "assessment.ipynb").exists()
     tables = {p.name for p in (lambeth_report / "tables").glob("*.csv")}
-    assert {"context.csv", "ytd_comparison.csv", "monthly_trends.csv"} <= tables
+    assert {"context.csv", "ytd_comparison.csv", "monthly_trends.csv", "control_charts.csv", "peer_rates.csv",
+            "peer_funnel.csv"} <= tables
 
 
 def test_ytd_counts_equal_the_raw_file(lambeth_report):
@@ -142,3 +143,19 @@ def test_console_script_is_installed(tmp_path):
     exe = Path(sys.executable).with_name("workbook")
     proc = subprocess.run([str(exe), "areas"], capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": ""})
     assert proc.returncode == 0 and proc.stdout.split() == ["city-of-london", "lambeth", "lambeth-southwark"]
+
+
+def test_ytd_table_has_significance_and_rates(lambeth_report):
+    ytd = pd.read_csv(lambeth_report / "tables" / "ytd_comparison.csv").set_index("category")
+    assert {"p_value", "significant", "rr_lower_95", "rr_upper_95", "rate_per_1000", "rate_lower_95"} <= set(ytd.columns)
+    # 24,269 offences among 318,738 residents (mid-2023)
+    assert ytd.loc["All crime", "rate_per_1000"] == pytest.approx(24269 / 318738 * 1000)
+    # burglary per 1,000 households (130,017 at the 2011 Census)
+    assert ytd.loc["Burglary", "rate_per_1000"] == pytest.approx(1495 / 130017 * 1000)
+    assert ytd.loc["Burglary", "rate_base"] == "households (2011 Census)"
+    html = (lambeth_report / "assessment.html").read_text()
+    for heading in ("Is the latest month unusual?", "How the area compares with its peers"):
+        assert heading in html
+    spc = pd.read_csv(lambeth_report / "tables" / "control_charts.csv")
+    assert set(spc["latest_variation"]) <= {"common cause", "special cause concern", "special cause improvement",
+                                            "special cause neutral"}
