@@ -32,3 +32,27 @@ def mps_file() -> Path:
 @pytest.fixture
 def col_raw() -> Path:
     return COL_RAW
+
+
+# The shipped areas and the month their embedded data end in.
+SHIPPED_AREAS = {"lambeth": "2023-11", "lambeth-southwark": "2023-11", "city-of-london": "2020-12"}
+
+
+@pytest.fixture(scope="session")
+def shipped_report(tmp_path_factory):
+    """``shipped_report(area)`` -> that area's report folder, generated once per
+    test session through the CLI (``workbook assess``) into a temporary folder."""
+    from workbook.cli import main
+
+    root = tmp_path_factory.mktemp("shipped-reports")
+    done: dict[str, Path] = {}
+
+    def get(area: str) -> Path:
+        if area not in done:
+            period = SHIPPED_AREAS[area]
+            rc = main(["-q", "assess", "--area", area, "--period", period, "--output", str(root)])
+            assert rc == 0, f"workbook assess --area {area} exited {rc}"
+            done[area] = root / area / period
+        return done[area]
+
+    return get

@@ -62,6 +62,13 @@ class Assessment:
     def sub_area_names(self) -> list[str]:
         return [a.name for a in self.config.areas] if self.config.has_sub_areas else []
 
+    def sub_area_categories(self, rule) -> list[str]:  # noqa: ANN001 - DisclosureRule
+        """The categories given by sub-area: the main ones, then any sensitive
+        subcategory the data hold (reported by district, under disclosure control)."""
+        present = set(self.data["subcategory"]) - set(self.data["category"])
+        sensitive = [c for c in sorted(present) if rule.covers_category(c)]
+        return [*self.main_categories, *sensitive]
+
     def monthly(self, *, by: str = "category") -> pd.DataFrame:
         """Monthly counts, one column per ``by`` value, every month present.
 

@@ -174,3 +174,69 @@ def add_change_columns(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFr
     out["p_value"] = [t[3] for t in tests]
     out["significant"] = np.array([bool(t[3] < alpha) if not math.isnan(t[3]) else False for t in tests])
     return out
+
+
+def compare_sub_areas(
+    data: pd.DataFrame,
+    *,
+    current: Window,
+    previous: Window,
+    categories: Sequence[str],
+    sub_area_col: str = "area_name",
+    total_label: str = "Total",
+) -> dict[str, pd.DataFrame]:
+    """For each category (or subcategory), the comparison by sub-area with a total row.
+
+    A name in ``categories`` is looked up in ``category`` first, then in
+    ``subcategory``, so "Sexual offences" (a subcategory) works as well as
+    "Burglary".
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.to_datetime(["2022-04-01", "2023-04-01"] * 2),
+    ...     "area_name": ["A", "A", "B", "B"], "category": ["Robbery"] * 4, "subcategory": ["Robbery"] * 4,
+    ...     "count": [5, 7, 10, 8]})
+    >>> w = lambda y: Window(pd.Timestamp(y, 4, 1), pd.Timestamp(y, 4, 1))
+    >>> t = compare_sub_areas(df, current=w(2023), previous=w(2022), categories=["Robbery"])["Robbery"]
+    >>> t[["area_name", "previous", "current", "difference"]].values.tolist()
+    [['B', 10, 8, -2], ['A', 5, 7, 2], ['Total', 15, 15, 0]]
+    """
+    out = {}
+    for cat in categories:
+        col = "category" if cat in set(data["category"]) else "subcategory"
+        rows = data[data[col] == cat]
+        out[cat] = compare_periods(
+            rows, current=current, previous=previous, by=[sub_area_col], total=True, total_label=total_label
+        )
+    return out
+
+
+def comparison_protection(table: pd.DataFrame, *, label_col: str, total_label: str, category: str | None = None,
+                          category_col: str | None = None, level: str = "sub_area") -> dict[str, object]:
+    """How a :func:`compare_periods` table is protected by disclosure control:
+    its counts, its difference, and the columns derived from them.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame(columns=["area_name", "previous", "current", "difference", "pct_change"])
+    >>> sorted(comparison_protection(t, label_col="area_name", total_label="Total", category="Robbery"))
+    ['category', 'count_columns', 'derived_columns', 'difference_columns', 'label_col', 'level', 'total_row']
+    """
+    derived = {c: ["previous", "current"] for c in
+               ("pct_change", "rate_ratio", "rr_lower_95", "rr_upper_95", "p_value", "significant")}
+    for c in ("rate_per_1000", "rate_lower_95", "rate_upper_95"):
+        derived[c] = ["current"]
+    derived = {c: src for c, src in derived.items() if c in table.columns}
+    spec: dict[str, object] = {
+        "count_columns": ["previous", "current"],
+        "difference_columns": {"difference": ("current", "previous")},
+        "derived_columns": derived,
+        "total_row": total_label,
+        "label_col": label_col,
+        "level": level,
+    }
+    if category is not None:
+        spec["category"] = category
+    if category_col is not None:
+        spec["category_col"] = category_col
+    return spec

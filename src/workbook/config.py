@@ -97,6 +97,11 @@ class AreaConfig(_Strict):
         """True where the partnership is made of more than one district."""
         return len(self.areas) > 1
 
+    def disclosure_rule(self):  # noqa: ANN201 - DisclosureRule
+        from workbook.disclosure import load_disclosure_rule
+
+        return load_disclosure_rule(self.disclosure)
+
     def data_path(self) -> Path:
         return resolve_path(self.data.path)
 
@@ -137,9 +142,19 @@ def parse_area_config(raw: Any, *, path: str | Path | None = None, slug: str | N
     if slug is not None:
         data.setdefault("slug", slug)
     try:
-        return AreaConfig.model_validate(data)
+        config = AreaConfig.model_validate(data)
     except ValidationError as exc:
         raise validation_to_config_error(exc, path=path) from None
+    validate_sections(config, path=path)
+    return config
+
+
+def validate_sections(config: AreaConfig, *, path: str | Path | None) -> None:
+    """Validate the sections each chapter's own module defines, so every
+    config error is found when the config is loaded, before any run."""
+    from workbook.disclosure import load_disclosure_rule  # imports this module
+
+    load_disclosure_rule(config.disclosure, path=path)
 
 
 def config_path_for(area: str | Path) -> Path:

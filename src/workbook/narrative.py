@@ -7,9 +7,39 @@ significance of the change.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import pandas as pd
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+
+
+def md_text(text: object) -> str:
+    """Text from data or config made safe inside Markdown: HTML escaped (so a
+    name like ``<script>`` shows as text) and Markdown punctuation escaped.
+
+    Examples
+    --------
+    >>> md_text("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    >>> print(md_text("A*B_C"))
+    A\\*B\\_C
+    """
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def markdown_list(sentences) -> str:  # noqa: ANN001 - Iterable[str]
+    """A bulleted Markdown list of sentences, each escaped with :func:`md_text`.
+
+    Examples
+    --------
+    >>> print(markdown_list(["One <b>.", "Two."]))
+    - One &lt;b&gt;.
+    - Two.
+    """
+    return "\n".join(f"- {md_text(s)}" for s in sentences)
 
 
 def format_count(n: float) -> str:
@@ -167,9 +197,9 @@ def title_markdown(assessment) -> str:  # noqa: ANN001 - Assessment (import woul
     """
     a = assessment
     return (
-        f"# {a.config.name}: Partnership Strategic Assessment {a.periods.financial_year}\n\n"
+        f"# {md_text(a.config.name)}: Partnership Strategic Assessment {a.periods.financial_year}\n\n"
         f"Police recorded crime for {a.periods.current.label}, compared with the same months a year earlier "
-        f"({a.periods.previous.label}). Prepared with csp-workbook from {a.config.data.description}."
+        f"({a.periods.previous.label}). Prepared with csp-workbook from {md_text(a.config.data.description)}."
     )
 
 
@@ -261,9 +291,9 @@ def sources_markdown(assessment) -> str:  # noqa: ANN001
     """
     a = assessment
     return (
-        f"- **Police recorded crime**: {a.config.data.description}, {a.first_month:%B %Y} to "
-        f"{a.latest_month:%B %Y}. {a.config.data.licence}\n"
-        f"- **Population**: {a.population.source}. Source: Office for National Statistics licensed under the "
+        f"- **Police recorded crime**: {md_text(a.config.data.description)}, {a.first_month:%B %Y} to "
+        f"{a.latest_month:%B %Y}. {md_text(a.config.data.licence)}\n"
+        f"- **Population**: {md_text(a.population.source)}. Source: Office for National Statistics licensed under the "
         "Open Government Licence v3.0.\n"
         "- Counts are offences recorded by the police in the month; recent months may be revised by later "
         "releases. Percentages are rounded to whole per cent; differences are computed, never typed."
@@ -483,12 +513,14 @@ def peer_group_markdown(pc, *, area: str) -> str:  # noqa: ANN001 - PeerComparis
     True
     """
     if pc is None:
+        area = md_text(area)
         return (
             f"No peer comparison: the police data for {area} cover only this partnership, so there are no "
             "other areas in the same source to compare with. Add peers' data and list them under `peers` in the "
             "area's config to compare."
         )
-    names = [pc.names[p] for p in pc.group.peers]
+    names = [md_text(pc.names[p]) for p in pc.group.peers]
+    area = md_text(area)
     how = (
         "The Home Office's Most Similar Groups are not published, so this group was built by the workbook: the "
         f"{len(names)} areas nearest to {area} on residents, population density (2011 Census land area) and the "
@@ -504,4 +536,49 @@ def peer_group_markdown(pc, *, area: str) -> str:  # noqa: ANN001 - PeerComparis
         "activity, so they are compared without judgement. The funnel plot of all crime widens its limits for the "
         "real variation between areas (overdispersion), so an area can differ from the peer rate by more than "
         "chance and still sit within the funnel."
+    )
+
+
+def suppression_markdown(log: pd.DataFrame, *, rule) -> str:  # noqa: ANN001 - DisclosureRule
+    """What disclosure control did to the published tables, for the annex.
+
+    Examples
+    --------
+    >>> from workbook.disclosure import DisclosureRule
+    >>> suppression_markdown(pd.DataFrame(columns=["table", "row", "column", "reason"]), rule=DisclosureRule())[:50]
+    'Small numbers: counts from 1 to 4 of sensitive off'
+    """
+    cats = "every offence group" if rule.all_categories else "sensitive offences (" + ", ".join(rule.categories) + ")"
+    levels = " and ".join({"sub_area": "district or neighbourhood", "area": "partnership"}[lv] for lv in rule.levels)
+    head = (
+        f"Small numbers: counts from 1 to {rule.threshold - 1} of {cats} at {levels} level are shown as "
+        f"\"{md_text(rule.symbol)}\", with further cells suppressed where a hidden count could be worked out from "
+        "totals or differences, and rates or percentages suppressed with their counts"
+        + (f"; other counts in those rows are rounded to the nearest {rule.rounding}" if rule.rounding else "")
+        + "."
+    )
+    if log.empty:
+        return head + " No cell in this report needed suppressing."
+    per_table = log.groupby("table", sort=False).size()
+    parts = [f"{md_text(t)} ({n} cell{'s' if n != 1 else ''})" for t, n in per_table.items()]
+    return head + f" Suppressed in this report: {'; '.join(parts)}."
+
+
+def accessibility_statement() -> str:
+    """The report's accessibility statement (WCAG 2.2 AA), as Markdown.
+
+    Examples
+    --------
+    >>> "(WCAG) 2.2 at level AA" in accessibility_statement()
+    True
+    """
+    return (
+        "This report is published as a single HTML file that works without a network connection: it loads no "
+        "scripts, fonts or images from any other site. It aims to meet the Web Content Accessibility Guidelines "
+        "(WCAG) 2.2 at level AA, as the Public Sector Bodies Accessibility Regulations 2018 require. Every chart "
+        "has a text description generated from its data and the table of figures behind it; tables have header "
+        "cells and captions; colours are from a colour-blind-safe palette and no meaning is carried by colour "
+        "alone; the page is in British English and prints cleanly. Each report is checked automatically with "
+        "axe-core against the WCAG A and AA rules before release. If you find a problem or need the "
+        "information in another format, contact the partnership's community safety team."
     )

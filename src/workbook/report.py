@@ -153,9 +153,11 @@ class Publisher:
     ['a,n', 'x,5']
     """
 
-    def __init__(self, output_dir: str | Path | None = None) -> None:
+    def __init__(self, output_dir: str | Path | None = None, *, disclosure=None) -> None:  # noqa: ANN001
         self.tables_dir = Path(output_dir) / "tables" if output_dir else None
         self.names: list[str] = []
+        self.disclosure = disclosure
+        self._suppressed: list[pd.DataFrame] = []
         if self.tables_dir is not None:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
 
@@ -177,10 +179,37 @@ class Publisher:
         formats: Mapping[str, str] | None = None,
         labels: Mapping[str, str] | None = None,
         csv: pd.DataFrame | None = None,
+        protect: Mapping[str, object] | None = None,
     ) -> HTMLBlock:
-        """Show ``df`` as an accessible table and write it (or ``csv``) as CSV."""
-        self._write_csv(df if csv is None else csv, name)
-        return HTMLBlock(render_table_html(df, caption=caption, formats=formats, labels=labels))
+        """Show ``df`` as an accessible table and write it (or ``csv``) as CSV.
+
+        With ``protect`` (keyword arguments of
+        :func:`workbook.disclosure.apply_disclosure`) and a disclosure rule,
+        the published HTML and CSV are the protected table: small counts and
+        anything they could be recovered from are suppressed.  ``csv`` (the
+        fuller table, when given) is protected and ``df``'s columns are shown
+        from it, so both carry the same suppressions.
+        """
+        full = df if csv is None else csv
+        if protect is not None and self.disclosure is not None:
+            from workbook.disclosure import apply_disclosure
+
+            result = apply_disclosure(full, rule=self.disclosure, **protect)
+            if result.n_suppressed:
+                self._suppressed.append(result.to_frame().assign(table=caption))
+            published = result.published
+            shown = published[list(df.columns)]
+        else:
+            published, shown = full, df
+        self._write_csv(published, name)
+        return HTMLBlock(render_table_html(shown, caption=caption, formats=formats, labels=labels))
+
+    def suppression_log(self) -> pd.DataFrame:
+        """Every cell suppressed so far: table, row, column, reason (never the value)."""
+        if not self._suppressed:
+            return pd.DataFrame(columns=["table", "row", "column", "reason"])
+        log = pd.concat(self._suppressed, ignore_index=True)
+        return log[["table", "row", "column", "reason"]]
 
     def figure(
         self,

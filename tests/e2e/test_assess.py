@@ -52,10 +52,8 @@ def _raw_ytd(borough: str, months: list[str]) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def lambeth_report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    assert main(["assess", "--area", "lambeth", "--period", "2023-11", "--output", str(out)]) == 0
-    return out / "lambeth" / "2023-11"
+def lambeth_report(shipped_report) -> Path:
+    return shipped_report("lambeth")
 
 
 def test_report_folder_contents(lambeth_report):
@@ -133,9 +131,8 @@ def test_data_option_runs_on_a_users_download(tmp_path):
     ("lambeth-southwark", "2023-11", "Lambeth and Southwark: Partnership Strategic Assessment 2023/24"),
     ("city-of-london", "2020-12", "City of London: Partnership Strategic Assessment 2020/21"),
 ])
-def test_other_shipped_areas(tmp_path, area, period, expected_h1):
-    assert main(["assess", "--area", area, "--output", str(tmp_path)]) == 0
-    html = (tmp_path / area / period / "assessment.html").read_text()
+def test_other_shipped_areas(shipped_report, area, period, expected_h1):
+    html = (shipped_report(area) / "assessment.html").read_text()
     assert re.search(rf"<h1[^>]*>{re.escape(expected_h1)}</h1>", html)
 
 
