@@ -73,6 +73,10 @@ class AreaConfig(_Strict):
     disclosure: dict[str, Any] = Field(default_factory=dict)
     local_indicators: str | None = None
     appendices: dict[str, Any] = Field(default_factory=dict)
+    illustrative_inputs: list[Literal["priorities", "appendices", "targets"]] = Field(
+        default_factory=list,
+        description="config sections whose contents are invented examples; the report labels them so",
+    )
 
     @field_validator("slug")
     @classmethod
@@ -152,9 +156,13 @@ def parse_area_config(raw: Any, *, path: str | Path | None = None, slug: str | N
 def validate_sections(config: AreaConfig, *, path: str | Path | None) -> None:
     """Validate the sections each chapter's own module defines, so every
     config error is found when the config is loaded, before any run."""
-    from workbook.disclosure import load_disclosure_rule  # imports this module
+    from workbook.appendices import load_appendices
+    from workbook.disclosure import load_disclosure_rule  # these import this module
+    from workbook.priorities import load_priority_settings
 
     load_disclosure_rule(config.disclosure, path=path)
+    load_priority_settings(config.priorities, path=path)
+    load_appendices(config.appendices, path=path)
 
 
 def config_path_for(area: str | Path) -> Path:

@@ -582,3 +582,347 @@ def accessibility_statement() -> str:
         "axe-core against the WCAG A and AA rules before release. If you find a problem or need the "
         "information in another format, contact the partnership's community safety team."
     )
+
+
+# --------------------------------------------------------------------------- executive summary
+
+
+def executive_summary(assessment, analysis, *, max_changes: int = 2) -> list[str]:  # noqa: ANN001
+    """The handful of findings that matter, each a sentence with its numbers.
+
+    In order: all crime; the largest significant increases and decreases
+    (changes within normal variation are not listed as findings); offence
+    groups whose latest month is a special cause of concern; targets off
+    track (when targets are set); the comparison with peers; the
+    recommended priorities.
+
+    Examples
+    --------
+    >>> from workbook.assessment import prepare_assessment
+    >>> from workbook.analysis import analyse_assessment
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> executive_summary(a, analyse_assessment(a))[0]
+    'Between April and November 2023 there were 24,269 crimes, an increase of 7% (1,687 more) on the same period last year.'
+    """
+    a, r = assessment, analysis
+    span = describe_span(a.periods.current.start, a.periods.current.end)
+    ytd = r.ytd.set_index("category")
+    out = [describe_change(category="All crime", previous=int(ytd.loc["All crime", "previous"]),
+                           current=int(ytd.loc["All crime", "current"]), span=span,
+                           significant=bool(ytd.loc["All crime", "significant"]))]
+    groups = r.ytd[(r.ytd["category"] != "All crime") & r.ytd["significant"]]
+    ups = groups[groups["difference"] > 0].nlargest(max_changes, "difference")
+    downs = groups[groups["difference"] < 0].nsmallest(max_changes, "difference")
+    for _, row in pd.concat([ups, downs]).iterrows():
+        out.append(describe_change(category=row["category"], previous=int(row["previous"]),
+                                   current=int(row["current"]), span=span, significant=True))
+    if groups.empty:
+        out.append("No offence group changed by more than normal variation on the same period last year.")
+    concern = r.spc_table[r.spc_table["latest_variation"] == "special cause concern"]
+    if len(concern):
+        out.append(
+            f"Emerging issues: the latest month ({concern['latest_month'].iloc[0]}) is unusually high for "
+            + join_words(concern["category"].tolist())
+            + " (outside normal variation on the control charts)."
+        )
+    targets = getattr(r, "targets", None)
+    if targets is not None and len(targets):
+        behind = targets[targets["status"].isin(["off track", "at risk", "not met"])]
+        if len(behind):
+            out.append("Targets needing attention: " + "; ".join(f"{t} ({s})" for t, s in zip(behind["name"], behind["status"])) + ".")
+        else:
+            out.append(f"All {len(targets)} targets are met or on track.")
+    if r.peers is not None:
+        row = r.peers.rates.set_index("category").loc["All crime"]
+        out.append(
+            f"Over the last 12 months the all-crime rate was {row['rate']:,.1f} per 1,000 residents against "
+            f"{row['peer_rate']:,.1f} in the peer group ({row['comparison']}; {row['position']}, best first)."
+        )
+    included = r.matrix.included
+    if included:
+        out.append("Recommended priorities from the scanning matrix: " + join_words(included) + ".")
+    return out
+
+
+def join_words(items) -> str:  # noqa: ANN001
+    """``a, b and c``.
+
+    Examples
+    --------
+    >>> join_words(["a"]), join_words(["a", "b", "c"])
+    ('a', 'a, b and c')
+    """
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# --------------------------------------------------------------------------- harm, matrix, hotspots, plan
+
+
+HARM_FORMATS = {"count": "count", "weight": "rate", "harm": "count", "harm_share": "share", "harm_rate": "rate"}
+HARM_LABELS = {"category": "Offence group", "count": "Offences", "weight": "Harm weight", "harm": "Harm-weighted count",
+               "harm_share": "Share of harm", "harm_rate": "Harm per 1,000 residents"}
+MATRIX_COLUMNS = ["category", "volume", "high_volume", "rate_worse", "increasing", "high_harm", "behind_target",
+                  "public_concern", "statutory", "emerging", "score", "recommendation", "reason", "override",
+                  "override_reason", "decision"]
+MATRIX_FORMATS = {"volume": "count", "score": "rate"}
+MATRIX_LABELS = {"category": "Offence group", "volume": "Offences this year", "high_volume": "High volume",
+                 "rate_worse": "Rate worse than peers", "increasing": "Increasing", "high_harm": "High harm",
+                 "behind_target": "Behind target", "public_concern": "Public concern", "statutory": "Statutory duty",
+                 "emerging": "Emerging issue", "score": "Score", "recommendation": "Recommendation",
+                 "reason": "Reason", "override": "Analyst's decision", "override_reason": "Analyst's reason",
+                 "decision": "Decision"}
+
+
+def harm_sentence(harm_table: pd.DataFrame, *, weights_name: str) -> str:
+    """Which offence groups carry most harm.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["A", "B"], "harm_share": [0.6, 0.4]})
+    >>> harm_sentence(t, weights_name="W")
+    'Weighted by harm (W), A accounts for 60% of the harm of recorded crime this year, and B 40%.'
+    """
+    top = harm_table.sort_values("harm_share", ascending=False).head(3)
+    parts = [f"{r['category']} {format_pct(100 * r['harm_share'])}" for _, r in top.iterrows()]
+    first, rest = parts[0].rsplit(" ", 1), parts[1:]
+    text = f"Weighted by harm ({weights_name}), {first[0]} accounts for {first[1]} of the harm of recorded crime this year"
+    return text + (", and " + join_words(rest) if rest else "") + "."
+
+
+def matrix_display(matrix) -> pd.DataFrame:  # noqa: ANN001 - PriorityMatrix
+    """The scanning matrix with blanks for the absent overrides.
+
+    Examples
+    --------
+    >>> from workbook.priorities import score_priorities, load_priority_settings
+    >>> c = pd.DataFrame({"category": ["A"], "volume": [10], "rate_vs_peers": ["worse"], "direction": ["increasing"],
+    ...                   "harm_share": [0.5]})
+    >>> matrix_display(score_priorities(c, settings=load_priority_settings({})))["override"].tolist()
+    ['']
+    """
+    t = matrix.to_frame()[MATRIX_COLUMNS].copy()
+    for col in ("override", "override_reason"):
+        t[col] = t[col].fillna("").astype(str)
+    return t
+
+
+def hotspot_sentences(hs, *, area: str) -> list[str]:  # noqa: ANN001 - analysis.Hotspots
+    """What the neighbourhood analysis found.
+
+    Examples
+    --------
+    >>> import types
+    >>> c = types.SimpleNamespace(share=0.62, n_top=3, n_neighbourhoods=30, located_count=1000, no_location_count=50,
+    ...                           window=types.SimpleNamespace(label="April to June 2023"))
+    >>> hotspot_sentences(types.SimpleNamespace(concentration=c, classification=None), area="X")[0]
+    'In April to June 2023, 62% of located crime in X was recorded in the top 3 of its 30 neighbourhoods (the top 10%); 50 records had no location.'
+    """
+    c = hs.concentration
+    out = [
+        f"In {c.window.label}, {format_pct(100 * c.share)} of located crime in {area} was recorded in the top "
+        f"{c.n_top} of its {c.n_neighbourhoods} neighbourhoods (the top 10%); {format_count(c.no_location_count)} "
+        "records had no location."
+    ]
+    if hs.classification is not None:
+        counts = hs.classification.class_counts()
+        parts = [f"{int(n)} {label}{'s' if n != 1 else ''}" for label, n in counts.items() if label != "not a hotspot" and n]
+        out.append(f"Over complete financial years ({', '.join(hs.classification.labels)}): " + join_words(parts) + ".")
+    return out
+
+
+def illustrative_note(what: str) -> str:
+    """The label every illustrative (invented) number carries.
+
+    Examples
+    --------
+    >>> illustrative_note("local indicators")[:33]
+    '**Illustrative data.** The local '
+    """
+    return (
+        f"**Illustrative data.** The {what} below are invented for demonstration; no real file of them exists for "
+        "this area. Replace them with the partnership's own before using this report."
+    )
+
+
+# --------------------------------------------------------------------------- methods annex
+
+
+def methods_markdown(assessment, analysis) -> str:  # noqa: ANN001
+    """The methods used, with their references, and the series breaks in range.
+
+    Examples
+    --------
+    >>> from workbook.assessment import prepare_assessment
+    >>> from workbook.analysis import analyse_assessment
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> "Making Data Count" in methods_markdown(a, analyse_assessment(a))
+    True
+    """
+    from workbook.charts import load_series_breaks
+
+    a, r = assessment, analysis
+    weights = r.harm.attrs if hasattr(r.harm, "attrs") else {}
+    wname = r.harm["weights_name"].iloc[0] if "weights_name" in r.harm and len(r.harm) else weights.get("name", "")
+    wver = r.harm["weights_version"].iloc[0] if "weights_version" in r.harm and len(r.harm) else weights.get("version", "")
+    lines = [
+        "- **Change on last year**: difference and % change, with a two-sample Poisson test (exact conditional) and "
+        "the rate ratio's 95% score interval (statsmodels `test_poisson_2indep`, `confint_poisson_2indep`).",
+        "- **Rates per 1,000**: exact Poisson intervals below 10 events, Byar's approximation from 10 (as "
+        "PHEindicatormethods `phe_rate`); burglary per 1,000 households.",
+        "- **Comparison with peers**: the Fingertips rule (similar when the peer rate lies inside the area's 95% "
+        "interval; 99.8% as a second tier); funnel limits with an overdispersion adjustment (Spiegelhalter 2005; "
+        "as FunnelPlotR: winsorised z-scores, DerSimonian–Laird τ²).",
+        "- **Control charts**: XmR charts with the NHS England *Making Data Count* rules (as NHSRplotthedots); "
+        "limits at the mean ± 2.66 × the mean moving range; not re-based automatically.",
+        "- **Five-year trend**: the Fingertips recent-trend marker, a weighted regression over the last five "
+        "12-month totals, significant at 99.8%, with a leave-one-out check of the slope's sign.",
+        f"- **Harm**: harm-weighted counts using {md_text(wname)} (version {md_text(wver)}).",
+        "- **Priority setting**: a scanning matrix scoring volume, rate against peers, direction of travel, harm, "
+        "performance against target, public concern, statutory duty and emerging issues; the analyst's overrides "
+        "are shown beside the recommendation.",
+    ]
+    breaks = load_series_breaks()
+    in_range = breaks[(breaks["month"] >= a.first_month) & (breaks["month"] <= a.latest_month)]
+    for _, b in in_range.iterrows():
+        lines.append(f"- **Series break, {b['month']:%B %Y}**: {md_text(b['detail'])} Marked on the trend charts.")
+    return "\n".join(lines)
+
+
+def inputs_note(config, section: str) -> str:  # noqa: ANN001 - AreaConfig
+    """Where a chapter's analyst inputs come from, and whether they are illustrative.
+
+    Examples
+    --------
+    >>> import types
+    >>> inputs_note(types.SimpleNamespace(illustrative_inputs=["appendices"]), "appendices")[:25]
+    '**Illustrative data.** Th'
+    >>> inputs_note(types.SimpleNamespace(illustrative_inputs=[]), "priorities")
+    "The analyst's inputs to this chapter are set in the area's configuration (`priorities`)."
+    """
+    if section in config.illustrative_inputs:
+        what = {"priorities": "analyst's inputs to the matrix (public concern, statutory duties, emerging issues)",
+                "appendices": "plan entries (measures, actions and spending)",
+                "targets": "targets"}.get(section, section)
+        return illustrative_note(what).replace("The ", "The ", 1)
+    return f"The analyst's inputs to this chapter are set in the area's configuration (`{section}`)."
+
+
+TOP_NEIGHBOURHOOD_FORMATS = {"previous": "count", "current": "count", "difference": "signed", "pct_change": "pct",
+                             "pct_of_located": "pct"}
+TOP_NEIGHBOURHOOD_LABELS = {"rank": "Rank", "lsoa_code": "LSOA code", "lsoa_name": "Neighbourhood (LSOA)",
+                            "previous": "Same period last year", "current": "This year to date",
+                            "difference": "Difference", "pct_change": "% change",
+                            "pct_of_located": "% of located crime", "classification": "Hotspot class"}
+
+
+def top_neighbourhoods_table(top, *, classification=None) -> pd.DataFrame:  # noqa: ANN001
+    """The top neighbourhoods with their hotspot class, for display.
+
+    Examples
+    --------
+    >>> import types
+    >>> t = pd.DataFrame({"rank": [1], "lsoa_code": ["E1"], "lsoa_name": ["X 001A"], "previous": [5], "current": [9],
+    ...                   "difference": [4], "pct_change": [80.0], "pct_of_located": [30.0]})
+    >>> top_neighbourhoods_table(types.SimpleNamespace(table=t))["classification"].tolist()
+    ['not classified']
+    """
+    t = top.table[["lsoa_name", "rank", "lsoa_code", "previous", "current", "difference", "pct_change", "pct_of_located"]].copy()
+    if classification is not None:
+        classes = classification.table.set_index("lsoa_code")["classification"]
+        t["classification"] = t["lsoa_code"].map(classes).fillna("not classified")
+    else:
+        t["classification"] = "not classified"
+    return t
+
+
+def top_neighbourhoods_alt(top, *, classification=None) -> str:  # noqa: ANN001
+    """Alt text for the ranked neighbourhood chart.
+
+    Examples
+    --------
+    >>> import types
+    >>> t = pd.DataFrame({"rank": [1], "lsoa_code": ["E1"], "lsoa_name": ["X 001A"], "previous": [5], "current": [9],
+    ...                   "difference": [4], "pct_change": [80.0], "pct_of_located": [30.0]})
+    >>> top_neighbourhoods_alt(types.SimpleNamespace(table=t))
+    'Bar chart of the 1 neighbourhoods with most recorded crime this year to date. Highest: X 001A with 9 (5 in the same period last year).'
+    """
+    t = top_neighbourhoods_table(top, classification=classification)
+    first = t.iloc[0]
+    cls = f", a {first['classification']}" if first["classification"] != "not classified" else ""
+    return (
+        f"Bar chart of the {len(t)} neighbourhoods with most recorded crime this year to date. Highest: "
+        f"{first['lsoa_name']} with {format_count(first['current'])}{cls} ({format_count(first['previous'])} in the "
+        "same period last year)."
+    )
+
+
+LOCAL_FORMATS = {"value": "text", "lower_95": "text", "upper_95": "text", "previous_value": "text", "change": "text"}
+LOCAL_LABELS = {"indicator": "Indicator", "period": "Period", "value": "Value", "interval": "95% interval",
+                "previous_value": "Previous period", "change": "Change", "source": "Source"}
+
+
+def _fmt_local(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return format_pct(100 * value, decimals=1) if unit == "proportion" else format_count(value)
+
+
+def local_indicator_table(local) -> pd.DataFrame:  # noqa: ANN001 - LocalIndicators
+    """The latest value of each local indicator, with its interval and change.
+
+    Examples
+    --------
+    >>> from workbook.local_indicators import load_local_indicators
+    >>> from workbook.paths import DATA_DIR
+    >>> t = local_indicator_table(load_local_indicators(DATA_DIR / "local_indicators/lambeth_ILLUSTRATIVE_local_indicators.csv"))
+    >>> t.columns.tolist()
+    ['indicator', 'period', 'value', 'interval', 'previous_value', 'change', 'source']
+    """
+    rows = []
+    for _, r in local.latest().iterrows():
+        unit = r["unit"]
+        interval = (f"{_fmt_local(r['lower_95'], unit)} to {_fmt_local(r['upper_95'], unit)}"
+                    if unit == "proportion" else "")
+        if unit == "proportion":
+            change = "n/a" if pd.isna(r["difference"]) else f"{100 * r['difference']:+.1f} points"
+        else:
+            change = "n/a" if pd.isna(r["difference"]) else f"{format_signed(r['difference'])} ({format_pct(r['pct_change'], signed=True)})"
+        rows.append({
+            "indicator": r["indicator"],
+            "period": r["period"],
+            "value": _fmt_local(r["value"], unit),
+            "interval": interval,
+            "previous_value": _fmt_local(r["previous_value"], unit),
+            "change": change,
+            "source": r["source"],
+        })
+    return pd.DataFrame(rows)
+
+
+MEASURE_LABELS = {"priority": "Priority", "activity": "Activity", "desired_outcome": "Desired outcome",
+                  "measure": "Specific measure", "global_indicator": "Global indicator",
+                  "latest_value": "Latest value", "status": "Status"}
+ACTION_LABELS = {"action": "Action", "owner": "Owner", "due": "Due", "status": "Status", "progress": "Progress",
+                 "overdue": "Overdue?"}
+SPENDING_FORMATS = {"amount": "money", "last_year": "money", "difference": "money", "pct_change": "pct"}
+SPENDING_LABELS = {"level": "Row", "priority": "Priority", "funder": "Funder", "amount": "This year",
+                   "last_year": "Last year", "difference": "Change", "pct_change": "% change"}
+
+
+def action_display(actions: pd.DataFrame) -> pd.DataFrame:
+    """The action tracker for readers: overdue said in words, not colour.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"action": ["A"], "owner": ["B"], "due": [pd.Timestamp("2023-01-01").date()], "status": ["in progress"],
+    ...                   "progress": [""], "overdue": [True], "days_overdue": [30]})
+    >>> action_display(t)["overdue"].tolist()
+    ['Overdue by 30 days']
+    """
+    t = actions.copy()
+    t["overdue"] = [f"Overdue by {d} days" if o else "No" for o, d in zip(t["overdue"], t["days_overdue"])]
+    t["due"] = [f"{d:%d %b %Y}" for d in pd.to_datetime(t["due"])]
+    return t.drop(columns=["days_overdue"])

@@ -52,10 +52,12 @@ FORMATTERS: dict[str, Callable[[object], str]] = {
     "p": _fmt_p,  # type: ignore[dict-item]
     "rate": _fmt_rate,  # type: ignore[dict-item]
     "yesno": lambda x: "Yes" if bool(x) else "No",
+    "share": lambda x: "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format_pct(100 * float(x)),  # type: ignore[arg-type]
+    "money": lambda x: "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"£{float(x):,.0f}",  # type: ignore[arg-type]
     "text": lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x),
 }
 TOTAL_LABELS = {"All crime", "Total", "All"}
-NUMERIC_KINDS = {"count", "signed", "pct", "ratio", "p", "rate"}
+NUMERIC_KINDS = {"count", "signed", "pct", "ratio", "p", "rate", "share", "money"}
 
 
 def render_table_html(
