@@ -58,3 +58,31 @@ def test_yaml_syntax_error_and_empty_file(tmp_path):
 def test_unknown_area_lists_the_configured_ones():
     with pytest.raises(ConfigError, match="no configuration for area 'atlantis'; configured areas: city-of-london, lambeth"):
         load_area_config("atlantis")
+
+
+def test_malformed_appendix_is_a_config_error_at_load(tmp_path):
+    raw = _lambeth_raw()
+    raw["appendices"]["action_plan"][0].pop("owner")
+    p = tmp_path / "x.yml"
+    p.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"key 'appendices.action_plan.0.owner'"):
+        load_area_config(p)
+    raw = _lambeth_raw()
+    raw["appendices"]["action_plan"][1]["due"] = "31/06/2023"
+    p.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"key 'appendices.action_plan.1.due'"):
+        load_area_config(p)
+    raw = _lambeth_raw()
+    raw["appendices"]["spending"]["stated_total"] = 370000
+    p.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"key 'appendices.spending.stated_total'.*360,?000.*370,?000"):
+        load_area_config(p)
+
+
+def test_override_without_reason_is_a_config_error_at_load(tmp_path):
+    raw = _lambeth_raw()
+    raw["priorities"]["overrides"][0]["reason"] = "  "
+    p = tmp_path / "x.yml"
+    p.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ConfigError, match=r"key 'priorities.overrides.0.reason'"):
+        load_area_config(p)
