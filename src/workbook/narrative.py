@@ -665,8 +665,8 @@ HARM_FORMATS = {"count": "count", "weight": "rate", "harm": "count", "harm_share
 HARM_LABELS = {"category": "Offence group", "count": "Offences", "weight": "Harm weight", "harm": "Harm-weighted count",
                "harm_share": "Share of harm", "harm_rate": "Harm per 1,000 residents"}
 MATRIX_COLUMNS = ["category", "volume", "high_volume", "rate_worse", "increasing", "high_harm", "behind_target",
-                  "public_concern", "statutory", "emerging", "score", "recommendation", "reason", "override",
-                  "override_reason", "decision"]
+                  "public_concern", "statutory", "emerging", "score"]
+DECISION_COLUMNS = ["category", "recommendation", "reason", "override", "override_reason", "decision"]
 MATRIX_FORMATS = {"volume": "count", "score": "rate"}
 MATRIX_LABELS = {"category": "Offence group", "volume": "Offences this year", "high_volume": "High volume",
                  "rate_worse": "Rate worse than peers", "increasing": "Increasing", "high_harm": "High harm",
@@ -688,25 +688,28 @@ def harm_sentence(harm_table: pd.DataFrame, *, weights_name: str) -> str:
     top = harm_table.sort_values("harm_share", ascending=False).head(3)
     parts = [f"{r['category']} {format_pct(100 * r['harm_share'])}" for _, r in top.iterrows()]
     first, rest = parts[0].rsplit(" ", 1), parts[1:]
-    text = f"Weighted by harm ({weights_name}), {first[0]} accounts for {first[1]} of the harm of recorded crime this year"
+    text = f"Weighted by harm ({weights_name.split(' (')[0]}), {first[0]} accounts for {first[1]} of the harm of recorded crime this year"
     return text + (", and " + join_words(rest) if rest else "") + "."
 
 
-def matrix_display(matrix) -> pd.DataFrame:  # noqa: ANN001 - PriorityMatrix
-    """The scanning matrix with blanks for the absent overrides.
+def matrix_display(matrix) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001 - PriorityMatrix
+    """The scanning matrix as two readable tables: the criteria marks, and the
+    decisions (recommendation, reason, the analyst's override and the final decision).
 
     Examples
     --------
     >>> from workbook.priorities import score_priorities, load_priority_settings
     >>> c = pd.DataFrame({"category": ["A"], "volume": [10], "rate_vs_peers": ["worse"], "direction": ["increasing"],
     ...                   "harm_share": [0.5]})
-    >>> matrix_display(score_priorities(c, settings=load_priority_settings({})))["override"].tolist()
-    ['']
+    >>> marks, decisions = matrix_display(score_priorities(c, settings=load_priority_settings({})))
+    >>> marks["score"].tolist(), decisions["override"].tolist()
+    ([4.0], [''])
     """
-    t = matrix.to_frame()[MATRIX_COLUMNS].copy()
+    full = matrix.to_frame()
+    decisions = full[DECISION_COLUMNS].copy()
     for col in ("override", "override_reason"):
-        t[col] = t[col].fillna("").astype(str)
-    return t
+        decisions[col] = decisions[col].fillna("").astype(str)
+    return full[MATRIX_COLUMNS].copy(), decisions
 
 
 def hotspot_sentences(hs, *, area: str) -> list[str]:  # noqa: ANN001 - analysis.Hotspots

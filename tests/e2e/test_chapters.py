@@ -20,7 +20,7 @@ def test_lambeth_has_every_chapter(shipped_report):
     for heading in LAMBETH_HEADINGS:
         assert f">{heading}</h2>" in html, heading
     tables = {p.stem for p in (d / "tables").glob("*.csv")}
-    assert {"harm", "priority_matrix", "local_indicators", "measures_of_success", "action_plan", "spending_plan",
+    assert {"harm", "priority_matrix", "priority_decisions", "local_indicators", "measures_of_success", "action_plan", "spending_plan",
             "provenance"} <= tables
     # the summary leads with the plan-style sentence, figures computed from the data
     assert ("Between April and November 2023 there were 24,269 crimes, an increase of 7% (1,687 more) on the "
