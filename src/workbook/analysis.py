@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from workbook import compare, harm, hotspots, peers, rates, spc
+from workbook import compare, harm, hotspots, peers, rates, spc, travel
+from workbook.targets import load_targets
 from workbook.appendices import Appendices, action_tracker, load_appendices, measures_table, spending_table
 from workbook.assessment import Assessment
 from workbook.categories import category_polarity
@@ -52,6 +53,8 @@ class Analysis:
     hotspots: Hotspots | None
     local: LocalIndicators | None
     appendices: Appendices
+    travel: travel.TravelResult | None = field(default=None)
+    targets: pd.DataFrame | None = field(default=None)
     actions: pd.DataFrame | None = field(default=None)
     spending: pd.DataFrame | None = field(default=None)
     measures: pd.DataFrame | None = field(default=None)
@@ -140,6 +143,10 @@ def analyse_assessment(a: Assessment) -> Analysis:
 
     spc_table = spc_summary(xmr, {c: trends[c] for c in a.main_categories})
     peer = peers.compare_with_peers(a, categories=[c for c in categories if c in monthly.columns])
+    area_code = cfg.csp_code or "+".join(cfg.area_codes)
+    trav = travel.assess_travel(monthly, categories=a.main_categories, trends=trends, area_code=area_code)
+    specs = load_targets(cfg.targets, as_of=a.latest_month)
+    target_table = travel.evaluate_area_targets(a, specs=specs) if specs else None
     harm_table = harm.harm_weighted(
         ytd[(ytd["category"] != ALL_CRIME) & ytd["category"].isin(harm.load_harm_weights()["category"])][
             ["category", "current"]
@@ -147,7 +154,13 @@ def analyse_assessment(a: Assessment) -> Analysis:
         weights=harm.load_harm_weights(),
         population=a.population.persons,
     )
-    candidates = build_candidates(ytd, peer_rates=None if peer is None else peer.rates, trends=trends, harm_table=harm_table)
+    parent = dict(zip(a.data["subcategory"], a.data["category"]))
+    statuses = {} if target_table is None else {
+        parent.get(c, c): s for c, s in zip(target_table["category"], target_table["status"])
+    }
+    directions = {c: d.label for c, d in trav.directions.items()}
+    candidates = build_candidates(ytd, peer_rates=None if peer is None else peer.rates, trends=trends,
+                                  harm_table=harm_table, target_status=statuses, directions=directions)
     settings = load_priority_settings(cfg.priorities, path=None)
     matrix = score_priorities(candidates, settings=settings)
     hs = None
@@ -182,6 +195,8 @@ def analyse_assessment(a: Assessment) -> Analysis:
         hotspots=hs,
         local=local,
         appendices=apx,
+        travel=trav,
+        targets=target_table,
         actions=action_tracker(apx.action_plan, as_of=as_of) if apx.action_plan else None,
         spending=spending_table(apx.spending) if apx.spending else None,
         measures=measures_table(apx.measures_of_success, latest_values=latest) if apx.measures_of_success else None,

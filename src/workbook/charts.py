@@ -235,3 +235,45 @@ def plot_funnel(funnel_table: pd.DataFrame, funnel, *, focal: str) -> Figure:  #
     ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     fig.legend(loc="outside right upper", frameon=False)
     return fig
+
+
+def plot_forecast_grid(forecasts, *, targets=None, ncols: int = 2) -> Figure:  # noqa: ANN001
+    """Small multiples of forecasts (drawn by ``ForecastResult.plot``): the
+    last 36 months, the next 12 with 80% and 95% intervals, and a monthly
+    target line where a target is given (``{category: monthly value}``).
+
+    Examples
+    --------
+    >>> from workbook.forecast import forecast_series
+    >>> y = pd.Series([10.0, 12, 11, 13] * 9, index=pd.date_range("2020-01-01", periods=36, freq="MS"))
+    >>> fig = plot_forecast_grid({"Robbery": forecast_series(y, method="seasonal_naive")})
+    >>> fig.axes[0].get_title()
+    'Robbery'
+    >>> plt.close(fig)
+    """
+    apply_style()
+    targets = targets or {}
+    n = len(forecasts)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 3.2 * nrows), squeeze=False, layout="constrained")
+    for ax, (cat, f) in zip(axes.flat, forecasts.items()):
+        f.plot(ax=ax, target=targets.get(cat))
+        ax.set_title(cat)
+        if ax.get_legend():
+            ax.get_legend().remove()
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    handles: dict[str, object] = {}
+    for ax in axes.flat[:n]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
+               ncols=min(4, len(handles)), frameon=False)
+    fig.supylabel("Offences recorded per month")
+    return fig

@@ -159,10 +159,12 @@ def validate_sections(config: AreaConfig, *, path: str | Path | None) -> None:
     from workbook.appendices import load_appendices
     from workbook.disclosure import load_disclosure_rule  # these import this module
     from workbook.priorities import load_priority_settings
+    from workbook.targets import load_targets
 
     load_disclosure_rule(config.disclosure, path=path)
     load_priority_settings(config.priorities, path=path)
     load_appendices(config.appendices, path=path)
+    load_targets(config.targets, path=path)
 
 
 def config_path_for(area: str | Path) -> Path:

@@ -929,3 +929,93 @@ def action_display(actions: pd.DataFrame) -> pd.DataFrame:
     t["overdue"] = [f"Overdue by {d} days" if o else "No" for o, d in zip(t["overdue"], t["days_overdue"])]
     t["due"] = [f"{d:%d %b %Y}" for d in pd.to_datetime(t["due"])]
     return t.drop(columns=["days_overdue"])
+
+
+# --------------------------------------------------------------------------- direction of travel and targets
+
+
+DIRECTION_FORMATS = {"last_12_months": "count", "next_12_months": "count", "change_pct": "pct",
+                     "outside_normal_variation": "yesno"}
+DIRECTION_LABELS = {"category": "Offence group", "direction": "Direction of travel",
+                    "last_12_months": "Last 12 months", "next_12_months": "Forecast, next 12 months",
+                    "change_pct": "Expected change", "outside_normal_variation": "Beyond normal variation?",
+                    "method": "Forecast method", "evidence": "Evidence"}
+STATUS_SYMBOLS = {"met": "✓ met", "on track": "✓ on track", "at risk": "! at risk", "off track": "✗ off track",
+                  "not met": "✗ not met"}
+TARGET_COLUMNS = ["name", "category", "financial_year", "target", "actual_to_date", "target_to_date", "projected",
+                  "projected_lower", "projected_upper", "probability_met", "status"]
+TARGET_FORMATS = {"target": "rate", "actual_to_date": "rate", "target_to_date": "rate", "projected": "rate",
+                  "projected_lower": "rate", "projected_upper": "rate", "probability_met": "share"}
+TARGET_LABELS = {"name": "Target", "category": "Indicator", "financial_year": "Year", "target": "Target for the year",
+                 "actual_to_date": "Actual to date", "target_to_date": "Target to date",
+                 "projected": "Projected year end", "projected_lower": "Projection, lower 95%",
+                 "projected_upper": "Projection, upper 95%", "probability_met": "Chance of meeting it",
+                 "status": "Status"}
+
+
+def direction_sentences(directions: pd.DataFrame) -> list[str]:
+    """The evidence for each category's direction of travel, in words.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery"], "direction": ["increasing"], "evidence": ["Expected to rise 6%."]})
+    >>> direction_sentences(t)
+    ['Robbery: increasing. Expected to rise 6%.']
+    """
+    return [f"{r['category']}: {r['direction']}. {r['evidence']}" for _, r in directions.iterrows()]
+
+
+def forecast_alt_text(directions: pd.DataFrame) -> str:
+    """Alt text for the forecast charts.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery"], "direction": ["stable"], "evidence": ["Within normal variation."]})
+    >>> forecast_alt_text(t)
+    'Forecasts of monthly counts for the next 12 months with 80% and 95% prediction intervals, after the last 36 months, for Robbery. Robbery: stable. Within normal variation.'
+    """
+    return (
+        "Forecasts of monthly counts for the next 12 months with 80% and 95% prediction intervals, after the last "
+        f"36 months, for {', '.join(directions['category'])}. " + " ".join(direction_sentences(directions))
+    )
+
+
+def target_scorecard(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets with their status as a word and a symbol (never colour alone).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({c: [1.0] for c in TARGET_COLUMNS} | {"name": ["A"], "category": ["B"],
+    ...                   "financial_year": ["2023/24"], "status": ["at risk"]})
+    >>> target_scorecard(t)["status"].tolist()
+    ['! at risk']
+    """
+    t = targets[TARGET_COLUMNS].copy()
+    t["status"] = t["status"].map(lambda s: STATUS_SYMBOLS.get(s, s))
+    return t
+
+
+def target_sentences(targets: pd.DataFrame) -> list[str]:
+    """The explanation of each target's status.
+
+    Examples
+    --------
+    >>> target_sentences(pd.DataFrame({"name": ["A"], "status": ["on track"], "explanation": ["Because."]}))
+    ['A: on track. Because.']
+    """
+    return [f"{r['name']}: {r['status']}. {r['explanation']}" for _, r in targets.iterrows()]
+
+
+def monthly_target_lines(targets, categories) -> dict[str, float]:  # noqa: ANN001
+    """A target for the year as an even monthly line for the forecast charts.
+
+    Examples
+    --------
+    >>> monthly_target_lines(pd.DataFrame({"category": ["Robbery"], "target": [120.0]}), ["Robbery", "Drugs"])
+    {'Robbery': 10.0}
+    >>> monthly_target_lines(None, ["Robbery"])
+    {}
+    """
+    if targets is None or not len(targets):
+        return {}
+    return {c: float(t) / 12 for c, t in zip(targets["category"], targets["target"]) if c in categories}
