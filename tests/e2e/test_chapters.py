@@ -80,3 +80,30 @@ def test_city_of_london_has_hotspots(shipped_report):
     first = top.iloc[0]
     assert first["current"] == ytd.loc[first["lsoa_code"]] == ytd.max()
     assert "no peer comparison" in html.lower()
+
+
+def test_forecasts_and_targets_tables(shipped_report):
+    d = shipped_report("lambeth")
+    f = pd.read_csv(d / "tables" / "forecasts.csv")
+    assert list(f.columns) == ["area_code", "category", "month", "forecast", "lower_80", "upper_80", "lower_95",
+                               "upper_95", "method"]
+    assert f.groupby("category").size().eq(12).all() and f["month"].iloc[0] == "2023-12"
+    assert (f[["forecast", "lower_80", "lower_95"]] >= 0).all().all()
+    assert ((f["lower_95"] <= f["lower_80"]) & (f["lower_80"] <= f["forecast"]) & (f["forecast"] <= f["upper_80"])
+            & (f["upper_80"] <= f["upper_95"])).all()
+    t = pd.read_csv(d / "tables" / "targets.csv").set_index("category")
+    # residential burglary 2022/23 from the raw file is the baseline; the target is 5% below it
+    from tests.conftest import MPS_FILE
+    import csv
+
+    months = [f"2022{m:02d}" for m in range(4, 13)] + [f"2023{m:02d}" for m in range(1, 4)]
+    with open(MPS_FILE, newline="") as fh:
+        base = sum(int(r[m] or 0) for r in csv.DictReader(fh) if r["BoroughName"] == "Lambeth"
+                   and r["MinorText"] in ("DOMESTIC BURGLARY", "RES BURGLARY OF A HOME",
+                                          "RES BURGLARY OF UNCONNECTED BUILDING") for m in months)
+    row = t.loc["Residential burglary"]
+    assert row["baseline_value"] == base
+    assert row["target"] == pytest.approx(base * 0.95)
+    assert row["status"] in {"on track", "at risk", "off track"} and row["months_elapsed"] == 8
+    html = (d / "assessment.html").read_text()
+    assert ">Direction of travel</h2>" in html and ">Targets</h2>" in html
