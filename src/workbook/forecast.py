@@ -1326,7 +1326,8 @@ def assess_direction(y: pd.Series, forecast: ForecastResult, *, trend: Any = Non
         if verb == "stay level":
             what = f"Expected to stay level over the next 12 months (about {last:,.0f})"
         else:
-            what = (f"Expected to {verb} about {abs(change):.0f}% over the next 12 months "
+            size = f"about {abs(change):.0f}%" if round(abs(change)) >= 1 else "slightly (less than 1%)"
+            what = (f"Expected to {verb} {size} over the next 12 months "
                     f"(from {last:,.0f} to {nxt:,.0f})")
     where = "outside" if outside else "within"
     sentence = f"{what}; the {noun} is {where} the range of normal variation"
