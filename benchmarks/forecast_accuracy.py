@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stride", type=int, default=3, help="months between forecast origins (default 3)")
     parser.add_argument("--max-series", type=int, default=None, help="test only the first N series")
     parser.add_argument("--no-autoets", action="store_true", help="skip the statsforecast AutoETS peer")
+    parser.add_argument("--write", type=Path, default=None,
+                        help="also write the per-method summary as CSV (the report's methods annex reads "
+                             "src/workbook/resources/forecast_accuracy.csv)")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -197,6 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     snaive = float(summary.loc[summary["method"] == "seasonal_naive", "mean_mase"].iloc[0])
     summary["vs_seasonal_naive"] = 1.0 - summary["mean_mase"] / snaive
     summary = summary.merge(totals, on="method", how="left")
+    if args.write is not None:
+        out = summary[["method", "mean_mase", "mean_wape", "coverage_80", "coverage_95", "vs_seasonal_naive"]].copy()
+        out.insert(0, "measured", time.strftime("%Y-%m-%d"))
+        out.insert(1, "series", len(series))
+        out.to_csv(args.write, index=False)
+        print(f"Summary written to {args.write}")
 
     own = errors.loc[errors["method"].isin(METHODS)]
     pooled = BacktestResult(errors=own, series=pd.Series(dtype=float), train=TRAIN, horizon=HORIZON,

@@ -1019,3 +1019,41 @@ def monthly_target_lines(targets, categories) -> dict[str, float]:  # noqa: ANN0
     if targets is None or not len(targets):
         return {}
     return {c: float(t) / 12 for c, t in zip(targets["category"], targets["target"]) if c in categories}
+
+
+ACCURACY_FORMATS = {"mean_mase": "ratio", "mean_wape": "share", "coverage_80": "share", "coverage_95": "share",
+                    "vs_seasonal_naive": "share"}
+ACCURACY_LABELS = {"method": "Method", "mean_mase": "Mean MASE", "mean_wape": "Mean WAPE",
+                   "coverage_80": "80% interval coverage", "coverage_95": "95% interval coverage",
+                   "vs_seasonal_naive": "Better than seasonal naive by"}
+
+
+def load_forecast_accuracy() -> pd.DataFrame:
+    """The forecasting benchmark's last measured summary (see benchmarks/README.md).
+
+    Examples
+    --------
+    >>> t = load_forecast_accuracy()
+    >>> t.set_index("method").loc["combination", "mean_mase"] < t.set_index("method").loc["seasonal_naive", "mean_mase"]
+    np.True_
+    """
+    from workbook.paths import RESOURCES_DIR
+
+    return pd.read_csv(RESOURCES_DIR / "forecast_accuracy.csv")
+
+
+def accuracy_markdown(table: pd.DataFrame) -> str:
+    """The sentence introducing the backtest table.
+
+    Examples
+    --------
+    >>> accuracy_markdown(load_forecast_accuracy())[:40]
+    'Evidence for the forecasting method: a r'
+    """
+    return (
+        "Evidence for the forecasting method: a rolling-origin backtest (36-month training window, 12-month "
+        f"horizon) over {int(table['series'].iloc[0])} series (every London borough × its six largest offence "
+        f"groups), measured {table['measured'].iloc[0]} by `benchmarks/forecast_accuracy.py`. MASE is scaled by "
+        "the seasonal naive forecast (lower is better); coverage is the share of outcomes inside the intervals. "
+        "statsforecast's AutoETS is an outside peer, not used in reports."
+    )
