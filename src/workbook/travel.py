@@ -14,16 +14,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from workbook import forecast as fc
-from workbook.cache import cache_dir
+from workbook.paths import REPO_ROOT
 
 logger = logging.getLogger(__name__)
+
+CACHE_ENV = "WORKBOOK_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The cache's root folder: ``$WORKBOOK_CACHE_DIR`` or ``.cache/`` at the repository root (git-ignored)."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else REPO_ROOT / ".cache"
+
 
 FORECAST_COLUMNS = ("area_code", "category", "month", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method")
 
