@@ -50,6 +50,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbook.categories import POLICE_UK_CATEGORIES, harmonise_categories
@@ -117,6 +118,25 @@ def district_from_lsoa_name(lsoa_name: pd.Series) -> pd.Series:
     return district.fillna(NO_LOCATION).replace("", NO_LOCATION).astype(str)
 
 
+def _first_short_record(text: str, n_columns: int) -> tuple[int, int] | None:
+    r"""The line and field count of the first record with fewer fields than the
+    header, if any (pandas pads such rows with blanks without a word).
+
+    Examples
+    --------
+    >>> _first_short_record("a,b,c\n1,,3\n4,5\n", 3)
+    (3, 2)
+    >>> _first_short_record('a,b\n"x\ny",2\n', 2) is None
+    True
+    """
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    for row in reader:
+        if row and len(row) < n_columns:
+            return reader.line_num, len(row)
+    return None
+
+
 def _read_csv(path: Path, *, source_name: str | None = None, **kwargs) -> pd.DataFrame:
     """``pd.read_csv`` with every failure turned into a DataError naming the file."""
     name = source_name or str(path)
@@ -158,6 +178,16 @@ def _read_csv(path: Path, *, source_name: str | None = None, **kwargs) -> pd.Dat
         ) from exc
     if df.empty:
         raise DataError("file has a header but no data rows", path=name)
+    short = _first_short_record(text, len(df.columns))
+    if short is not None:
+        line, fields = short
+        raise DataError(
+            f"row has {fields} field{'s' if fields != 1 else ''} but the header has {len(df.columns)} "
+            "(a row cut short, or the file is truncated); expected every row to have a value, or an empty "
+            "value between commas, for each column",
+            path=name,
+            row=line,
+        )
     df.columns = [str(c).strip() for c in df.columns]
     if len(df.columns) == 1 and any(sep in df.columns[0] for sep in (";", "\t", "|")):
         raise DataError(
@@ -198,6 +228,11 @@ def _parse_months(values: pd.Series, *, path: str | Path, column: str) -> pd.Ser
     return parsed.dt.to_period("M").dt.to_timestamp()
 
 
+# No count or population in a district's data comes near this; a larger
+# value is a corrupt cell (and would overflow a 64-bit count when summed).
+MAX_COUNT = 1_000_000_000
+
+
 def _parse_counts(values: pd.Series, *, path: str | Path, column: str) -> pd.Series:
     """Parse counts: whole numbers >= 0.  Index must be the file line numbers."""
     s = values.astype(str).str.strip().str.replace(",", "", regex=False)
@@ -217,11 +252,20 @@ def _parse_counts(values: pd.Series, *, path: str | Path, column: str) -> pd.Ser
         raise DataError(
             f"count {values[line]!r} is negative; expected a whole number >= 0", path=path, row=int(line), column=column
         )
-    frac = num != num.round()
+    frac = (num != num.round()) | ~np.isfinite(num)
     if frac.any():
         line = frac.idxmax()
         raise DataError(
             f"count {values[line]!r} is not a whole number; expected a whole number >= 0",
+            path=path,
+            row=int(line),
+            column=column,
+        )
+    huge = num > MAX_COUNT
+    if huge.any():
+        line = huge.idxmax()
+        raise DataError(
+            f"count {values[line]!r} is implausibly large; expected a whole number up to {MAX_COUNT:,}",
             path=path,
             row=int(line),
             column=column,
@@ -428,11 +472,11 @@ def load_mps_borough(path: str | Path) -> pd.DataFrame:
     counts = pd.Series(long["_count"].to_numpy(), index=long["_line"].to_numpy())
     # Report bad counts with the file's line and the month's column.
     numeric = pd.to_numeric(counts.str.replace(",", "", regex=False).str.strip(), errors="coerce")
-    bad = numeric.isna() | (numeric < 0) | (numeric != numeric.round())
+    bad = numeric.isna() | (numeric < 0) | (numeric != numeric.round()) | ~np.isfinite(numeric) | (numeric > MAX_COUNT)
     if bad.any():
         i = int(bad.to_numpy().argmax())
         line, col, val = int(long["_line"].iloc[i]), long["_m"].iloc[i], long["_count"].iloc[i]
-        raise DataError(f"count {val!r} is not a whole number >= 0", path=path, row=line, column=col)
+        raise DataError(f"count {val!r} is not a whole number from 0 to {MAX_COUNT:,}", path=path, row=line, column=col)
     lines = long["_line"].to_numpy()
     df = pd.DataFrame(
         {
@@ -482,6 +526,14 @@ def load_tidy(path: str | Path) -> pd.DataFrame:
         raise DataError("no such file", path=path)
     raw = _line_index(_read_csv(path))
     raw.columns = [c.strip().lower() for c in raw.columns]
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if dupes:
+        raise DataError(
+            f"column {dupes[0]!r} appears more than once (names are read without case); expected each column once",
+            path=path,
+            row=1,
+            column=dupes[0],
+        )
     cat_col = "category" if "category" in raw.columns else "crime_type" if "crime_type" in raw.columns else None
     _require_columns(raw, ("month", "count"), path=path)
     if cat_col is None:
@@ -624,14 +676,16 @@ def load_population(path: str | Path, *, households_path: str | Path | None = No
         if raw.empty:
             raise DataError("no rows with component 'population'", path=path, column="component")
         value_col = cols.get("value", "value")
+        _require_columns(raw, [value_col], path=path)
     else:
         value_col = cols.get("persons") or cols.get("population")
         if value_col is None:
             raise DataError("missing column 'persons' (or 'population')", path=path, column="persons")
     years = pd.to_numeric(raw[year_col], errors="coerce")
-    if years.isna().any():
-        line = years.isna().idxmax()
-        raise DataError(f"year {raw.loc[line, year_col]!r} is not a year; expected e.g. 2023", path=path, row=int(line), column=year_col)
+    bad_years = years.isna() | ~years.between(1900, 2100) | (years != years.round())
+    if bad_years.any():
+        line = bad_years.idxmax()
+        raise DataError(f"year {raw.loc[line, year_col]!r} is not a year; expected a whole year such as 2023", path=path, row=int(line), column=year_col)
     persons = _parse_counts(raw[value_col], path=path, column=value_col)
     if (persons == 0).any():
         line = (persons == 0).idxmax()
@@ -646,8 +700,11 @@ def load_population(path: str | Path, *, households_path: str | Path | None = No
         }
     )
     if "households" in cols:
-        hh = raw[cols["households"]].replace("", pd.NA)
-        out["households"] = pd.to_numeric(hh, errors="coerce").astype("Int64")
+        hh = raw[cols["households"]].str.strip()
+        given = hh != ""
+        out["households"] = pd.array([pd.NA] * len(raw), dtype="Int64")
+        if given.any():
+            out.loc[given.to_numpy(), "households"] = _parse_counts(hh[given], path=path, column=cols["households"]).to_numpy()
     if households_path is not None:
         out = _add_census_households(out, Path(households_path))
     dup = out.duplicated(subset=["area_code", "year"])
