@@ -16,7 +16,8 @@ import pandas as pd
 
 from workbook.config import AreaConfig, load_area_config
 from workbook.errors import DataError, PeriodError
-from workbook.ingest import load_population, load_source
+from workbook.cache import load_source_cached
+from workbook.ingest import load_population
 from workbook.paths import resolve_path
 from workbook.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
 
@@ -201,7 +202,9 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     config = load_area_config(area)
     path = resolve_path(data_path, base=Path.cwd()) if data_path else config.data_path()
     fmt = "auto" if data_path else config.data.format
-    source = load_source(path, format=fmt)
+    # Parsed once per file version: a parquet copy keyed by the file's checksum
+    # and the loader's code (workbook.cache); errors are the loader's own.
+    source = load_source_cached(path, format=fmt)
     data = select_partnership(source, config, path=path)
     if data.empty:
         raise DataError("no rows for the partnership in this file", path=path)

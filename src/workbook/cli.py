@@ -1,9 +1,11 @@
 """The ``workbook`` command.
 
 ``workbook assess`` runs the assessment for one area and period;
-``workbook areas`` lists the configured areas.  Input errors are printed as
-one line naming the file and what was expected, with exit status 2 (a
-traceback only with ``--debug``); a failed notebook cell exits 1.
+``workbook batch`` runs many (a schedule, or every configured area) in
+parallel and prints a summary table; ``workbook areas`` lists the configured
+areas.  Input errors are printed as one line naming the parameter, file or
+key and what was expected, with exit status 2 (a traceback only with
+``--debug``); a failed run exits 1, as does a batch in which any run failed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,45 @@ from workbook.config import list_areas
 from workbook.errors import RunError, WorkbookError
 
 DEFAULT_AREA = "lambeth"
+NOISY_LOGGERS = ("papermill", "traitlets", "nbconvert", "matplotlib", "asyncio", "distributed", "tornado")
+
+
+def quieten_libraries() -> None:
+    """Keep library chatter out of the run's log, and skip a slow import.
+
+    jsonschema (under nbformat) imports ``rfc3987_syntax``, if installed,
+    only to check "iri" formats that notebooks never use; building its
+    grammar costs about 2 s in every process that runs a report.
+
+    Examples
+    --------
+    >>> quieten_libraries()
+    >>> logging.getLogger("papermill").level == logging.WARNING
+    True
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    for noisy in NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of workers, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,8 +72,62 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--period", default=None, help="assessment month YYYY-MM (default: latest in the data)")
     assess.add_argument("--data", default=None, help="police data file or folder to use instead of the area's default")
     assess.add_argument("--output", default=None, help="folder to write <area>/<period>/ into (default: reports/)")
+    assess.add_argument("--force", action="store_true", help="run even if the report is up to date")
+    assess.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
+                        help="stop the run if it takes longer than this")
+    batch = sub.add_parser("batch", help="run many areas and periods in parallel, with a summary table")
+    batch.add_argument("schedule", nargs="?", default=None,
+                       help="YAML schedule of runs (default: every configured area at its latest period)")
+    batch.add_argument("--london-boroughs", action="store_true",
+                       help="run all 32 London boroughs from the Met's file instead of a schedule")
+    batch.add_argument("--period", default=None, help="period for every run without one (default: latest in the data)")
+    batch.add_argument("--output", default=None, help="folder to write <area>/<period>/ into (default: reports/)")
+    batch.add_argument("--workers", type=_workers, default=None, help="parallel worker processes (default: cores)")
+    batch.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="hand the runs to a running Dask scheduler, e.g. tcp://host:8786")
+    batch.add_argument("--timeout", type=_positive, default=3600.0, metavar="SECONDS",
+                       help="stop any run that takes longer than this (default: 3600)")
+    batch.add_argument("--force", action="store_true", help="re-run areas whose reports are up to date")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_parser("areas", help="list the configured areas")
     return parser
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from workbook.batch import all_configured_runs, london_borough_runs, read_schedule, run_batch
+
+    if args.schedule and args.london_boroughs:
+        raise WorkbookError("give a schedule or --london-boroughs, not both")
+    if args.period:
+        from workbook.parameters import ParameterError
+        from workbook.periods import parse_month
+        from workbook.errors import PeriodError
+
+        try:
+            parse_month(args.period)
+        except PeriodError as exc:
+            raise ParameterError(str(exc), name="period") from None
+    if args.schedule:
+        runs = [r if r.period else replace(r, period=args.period) for r in read_schedule(args.schedule)]
+    elif args.london_boroughs:
+        runs = london_borough_runs(period=args.period)
+    else:
+        runs = all_configured_runs(period=args.period)
+    result = run_batch(
+        runs,
+        output_root=args.output,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        force=args.force,
+        run_timeout=args.timeout,
+        progress=False if args.no_progress else None,
+    )
+    print(result.summary_text())
+    for failed in result.failed:
+        print(f"workbook: error: {failed.area} {failed.period}: {failed.error}", file=sys.stderr)
+    return 0 if result.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,26 +137,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("papermill", "traitlets", "nbconvert", "matplotlib", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quieten_libraries()
     try:
         if args.command == "areas":
             for slug in list_areas():
                 print(slug)
             return 0
+        if args.command == "batch":
+            return _batch(args)
         from workbook.run import run_assessment
 
-        result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output)
+        result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
+                                force=args.force, run_timeout=args.timeout)
         print(result.html_path)
         return 0
     except WorkbookError as exc:
         if args.debug:
             raise
-        print(f"workbook: error: {exc}", file=sys.stderr)
+        print(f"workbook: error: {one_line(exc)}", file=sys.stderr)
         return 1 if isinstance(exc, RunError) else 2
     except KeyboardInterrupt:
-        print("workbook: interrupted; no report was changed", file=sys.stderr)
+        print("workbook: interrupted; no report was left half-written", file=sys.stderr)
         return 130
+
+
+def one_line(exc: BaseException) -> str:
+    """An error message on one line (a YAML or CSV parser's message can span several).
+
+    Examples
+    --------
+    >>> one_line(ValueError("bad\\n  value"))
+    'bad value'
+    """
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

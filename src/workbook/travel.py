@@ -7,34 +7,29 @@ series.  The result depends only on the series, the method and the
 forecasting code, so it is cached on disk (``.cache/forecasts/``, or under
 ``$WORKBOOK_CACHE_DIR``) keyed by a SHA-256 of all three: re-running a
 report on the same data vintage reuses it, and any change of data or code
-computes afresh.  A cache that cannot be written is skipped, never an error.
+computes afresh.  The model fits behind the backtest are kept too
+(:class:`FitStore`, keyed by each training window's values), so next month's
+run of a series refits only the windows that are new.  A cache that cannot be written is skipped, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbook import forecast as fc
-from workbook.paths import REPO_ROOT
+from workbook.cache import cache_dir
 
 logger = logging.getLogger(__name__)
-
-CACHE_ENV = "WORKBOOK_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """The cache's root folder: ``$WORKBOOK_CACHE_DIR`` or ``.cache/`` at the repository root (git-ignored)."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else REPO_ROOT / ".cache"
-
 
 FORECAST_COLUMNS = ("area_code", "category", "month", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "method")
 
@@ -70,7 +65,8 @@ def forecast_cached(y: pd.Series, *, method: str = "combination", horizon: int =
                 return pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
             logger.info("forecast cache entry %s unreadable (%s); recomputing", path.name, exc)
-    result = fc.forecast_series(y, horizon=horizon, method=method)
+    with FitStore(cache_dir() / "forecasts" / "fits.sqlite") as store, fc.reuse_fits(store):
+        result = fc.forecast_series(y, horizon=horizon, method=method)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{id(result)}")
@@ -80,6 +76,78 @@ def forecast_cached(y: pd.Series, *, method: str = "combination", horizon: int =
     except OSError as exc:
         logger.info("forecast cache not written (%s)", exc)
     return result
+
+
+class FitStore:
+    """Model fits kept in one SQLite file, shared by runs and worker processes.
+
+    Keys are :func:`workbook.forecast.fit_key` prefixed with the forecasting
+    code's fingerprint, so a change of code never meets an old fit.  Reads go
+    to the file; new fits are written together when the block ends.  If the
+    file cannot be opened or written (read-only, locked for too long, damaged)
+    the store works in memory only and says so in the log.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> path = Path(tempfile.mkdtemp()) / "fits.sqlite"
+    >>> with FitStore(path) as store:
+    ...     store["ets|12|abc"] = (np.array([1.0, 2.0]), None)
+    >>> with FitStore(path) as store:
+    ...     store.get("ets|12|abc")
+    (array([1., 2.]), None)
+    """
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self.prefix = _code_fingerprint() + "|"
+        self._new: dict[str, tuple[Any, str | None]] = {}
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> FitStore:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=self.timeout)
+            self._db.execute("CREATE TABLE IF NOT EXISTS fits (key TEXT PRIMARY KEY, forecast BLOB, failure TEXT)")
+        except (OSError, sqlite3.Error) as exc:
+            logger.info("fit store %s not used (%s); fitting in memory", self.path, exc)
+            self._close()
+        return self
+
+    def get(self, key: str) -> tuple[Any, str | None] | None:
+        if key in self._new:
+            return self._new[key]
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT forecast, failure FROM fits WHERE key = ?", (self.prefix + key,)).fetchone()
+        except sqlite3.Error as exc:
+            logger.info("fit store %s unreadable (%s); fitting afresh", self.path, exc)
+            self._close()
+            return None
+        if row is None:
+            return None
+        return np.frombuffer(row[0], dtype=np.float64).copy(), row[1]
+
+    def __setitem__(self, key: str, value: tuple[Any, str | None]) -> None:
+        self._new[key] = value
+
+    def __exit__(self, *exc: object) -> None:
+        if self._db is not None and self._new:
+            rows = [(self.prefix + k, np.ascontiguousarray(v[0], dtype=np.float64).tobytes(), v[1])
+                    for k, v in self._new.items()]
+            try:
+                with self._db:
+                    self._db.executemany("INSERT OR REPLACE INTO fits VALUES (?, ?, ?)", rows)
+            except sqlite3.Error as exc:
+                logger.info("fit store %s not written (%s)", self.path, exc)
+        self._close()
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db = None
 
 
 @dataclass(frozen=True)
