@@ -68,11 +68,14 @@ recorded on the result.
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import logging
 import math
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -576,11 +579,80 @@ _FITTERS = {
 }
 
 
+# Fitted forecasts to reuse, keyed by method, horizon and training window
+# (see reuse_fits); None: fit every time.
+_FIT_STORE: contextvars.ContextVar[MutableMapping[str, tuple[np.ndarray, str | None]] | None] = (
+    contextvars.ContextVar("workbook_fit_store", default=None))
+_CHEAP_METHODS = frozenset({"seasonal_naive", "regression"})  # quicker to refit than to look up
+
+
+def fit_key(method: str, x: np.ndarray, h: int) -> str:
+    """The key of one fit: method, horizon and the exact training values.
+
+    Examples
+    --------
+    >>> fit_key("ets", np.array([1.0, 2.0]), 12) == fit_key("ets", np.array([1, 2]), 12)
+    True
+    >>> fit_key("ets", np.array([1.0, 2.0]), 12) == fit_key("ets", np.array([1.0, 2.5]), 12)
+    False
+    """
+    digest = hashlib.sha256(np.ascontiguousarray(x, dtype=np.float64).tobytes()).hexdigest()
+    return f"{method}|{int(h)}|{digest}"
+
+
+@contextmanager
+def reuse_fits(store: MutableMapping[str, tuple[np.ndarray, str | None]]) -> Iterator[None]:
+    """Within the block, every model fit is looked up in ``store`` first and
+    added to it after.
+
+    A fit depends only on the method, the horizon and its training window's
+    values, so the rolling-origin backtests that calibrate intervals can be
+    computed once per data vintage: next month's run of the same series
+    meets 35 of its 36 calibration windows (and this month's final window)
+    already fitted.  Results are identical to fitting afresh; the caller
+    should key the store by the forecasting code too (see
+    :mod:`workbook.travel`).
+
+    Examples
+    --------
+    >>> store = {}
+    >>> x = np.arange(48, dtype=float) % 12 + 10
+    >>> with reuse_fits(store):
+    ...     first, _ = _fit_predict("ets", x, 3)
+    >>> sorted(k.split("|")[0] for k in store)
+    ['ets']
+    >>> with reuse_fits(store):
+    ...     again, _ = _fit_predict("ets", x, 3)
+    >>> bool(np.array_equal(first, again))
+    True
+    """
+    token = _FIT_STORE.set(store)
+    try:
+        yield
+    finally:
+        _FIT_STORE.reset(token)
+
+
 def _fit_predict(method: str, x: np.ndarray, h: int) -> tuple[np.ndarray, str | None]:
     """Forecast ``h`` months by a single method; seasonal naive if it fails.
 
     Returns the forecast (clipped at zero) and the failure message, if any.
+    Within :func:`reuse_fits`, a fit already in the store is not redone.
     """
+    store = _FIT_STORE.get()
+    key = None
+    if store is not None and method not in _CHEAP_METHODS:
+        key = fit_key(method, x, h)
+        hit = store.get(key)
+        if hit is not None:
+            return np.array(hit[0], dtype=float), hit[1]
+    out, failure = _fit_predict_now(method, x, h)
+    if key is not None:
+        store[key] = (out.copy(), failure)
+    return out, failure
+
+
+def _fit_predict_now(method: str, x: np.ndarray, h: int) -> tuple[np.ndarray, str | None]:
     failure = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -130,8 +130,13 @@ class HTMLBlock:
 
 def figure_to_data_uri(fig: Figure) -> str:
     """The figure as a base64 PNG ``data:`` URI (self-contained, no file)."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    # A constrained layout already fits titles and outside legends in the
+    # figure; "tight" would draw the whole figure a second time to measure it.
+    tight = not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    fig.savefig(buf, format="png", bbox_inches="tight" if tight else None)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
