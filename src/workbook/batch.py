@@ -363,18 +363,10 @@ def read_schedule(path: str | Path) -> list[ScheduledRun]:
     ConfigError
         The file is missing, not YAML, or a run is malformed (naming the key).
     """
+    from workbook.config import read_yaml
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read schedule: {getattr(exc, 'strerror', None) or exc}", path=path) from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"YAML syntax error{where}: {getattr(exc, 'problem', None) or exc}", path=path) from None
-    return parse_schedule(raw, path=path, base=path.resolve().parent)
+    return parse_schedule(read_yaml(path, what="schedule"), path=path, base=path.resolve().parent)
 
 
 # --------------------------------------------------------------------------- one run
