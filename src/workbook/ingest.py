@@ -129,11 +129,14 @@ def _first_short_record(text: str, n_columns: int) -> tuple[int, int] | None:
     >>> _first_short_record('a,b\n"x\ny",2\n', 2) is None
     True
     """
-    reader = csv.reader(io.StringIO(text))
-    next(reader, None)
-    for row in reader:
-        if row and len(row) < n_columns:
-            return reader.line_num, len(row)
+    reader = csv.reader(io.StringIO(text, newline=""))  # a bare \r ends a line, as for pandas
+    try:
+        next(reader, None)
+        for row in reader:
+            if row and len(row) < n_columns:
+                return reader.line_num, len(row)
+    except csv.Error:  # pandas read it; a quirk the csv module refuses is not a short row
+        return None
     return None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbook.errors import WorkbookError
@@ -152,6 +152,11 @@ def test_mps_loader_loads_or_raises_workbook_error(data):
 
 @PROPERTY
 @given(any_bytes("police_uk"))
+# found by the property: a bare carriage return in the header or a row
+@example(b"\r,Month,Falls within,LSOA code,LSOA name,Crime type\na1,2023-01,Metropolitan Police Service,E01000001,"
+         b"Lambeth 001A,Burglary\n,2023-01,Metropolitan Police Service,,,Anti-social behaviour\n")
+@example(b"Crime ID,Month,Falls within,LSOA code,LSOA name,Crime type\n\r,2023-01,Metropolitan Police Service,"
+         b"E01000001,Lambeth 001A,Burglary\n,2023-01,Metropolitan Police Service,,,Anti-social behaviour\n")
 def test_police_uk_loader_loads_or_raises_workbook_error(data):
     _check_canonical(_load(load_police_uk_street, data, name="2023-11-metropolitan-street.csv"))
 
