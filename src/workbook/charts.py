@@ -62,6 +62,20 @@ def load_series_breaks() -> pd.DataFrame:
     return br
 
 
+def _finish_grid(fig: Figure, axes, n: int, *, key=lambda label: label) -> None:  # noqa: ANN001
+    """Hide a grid's unused panels and give the figure one legend below them,
+    gathered from every used panel's labels (``key`` merges labels that
+    name the same thing)."""
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    handles: dict[str, object] = {}
+    for ax in axes.flat[:n]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(key(lab), h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
+               ncols=min(4, len(handles)), frameon=False)
+
+
 def plot_monthly_trends(
     monthly: pd.DataFrame,
     *,
@@ -152,15 +166,8 @@ def plot_xmr_grid(results, *, ncols: int = 2) -> Figure:  # noqa: ANN001 - Mappi
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    # one legend for all panels, gathered from every panel's labels
-    handles: dict[str, object] = {}
-    for ax in axes.flat[:n]:
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            key = "mean" if lab.startswith("mean") else lab
-            handles.setdefault(key, h)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center", ncols=min(4, len(handles)), frameon=False)
+    # "mean (…)" labels differ by panel; one legend entry serves them all
+    _finish_grid(fig, axes, n, key=lambda lab: "mean" if lab.startswith("mean") else lab)
     fig.supylabel("Offences recorded per month")
     return fig
 
@@ -267,13 +274,6 @@ def plot_forecast_grid(forecasts, *, targets=None, ncols: int = 2) -> Figure:  #
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    handles: dict[str, object] = {}
-    for ax in axes.flat[:n]:
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
-               ncols=min(4, len(handles)), frameon=False)
+    _finish_grid(fig, axes, n)
     fig.supylabel("Offences recorded per month")
     return fig
