@@ -5,7 +5,7 @@ Run as ``python benchmarks/forecast_accuracy.py`` from the repository root.
 For every London borough (each is a Community Safety Partnership) and each
 of the six largest police.uk crime categories by volume over the last 12
 months of the embedded Metropolitan Police data, every method in
-``workbook.forecast`` is tested from origins spread over the whole series
+``workbook.forecast.methods`` is tested from origins spread over the whole series
 (every ``--stride`` months; 36-month training window; 12-month horizon).
 Intervals are calibrated at each origin exactly as ``forecast_series`` does,
 from the errors of earlier origins that had been recorded by then, so their
@@ -40,18 +40,12 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from workbook.forecast import (  # noqa: E402
-    BASE_METHODS,
-    METHOD_LABELS,
-    METHODS,
-    BacktestResult,
-    backtest_series,
-    choose_method,
-    summarise_errors,
-    summarise_totals,
-)
-from workbook.ingest import load_source  # noqa: E402
-from workbook.paths import DATA_DIR  # noqa: E402
+from workbook.forecast.backtest import backtest_series, choose_method  # noqa: E402
+from workbook.forecast.methods import BASE_METHODS, METHOD_LABELS, METHODS  # noqa: E402
+from workbook.forecast.results import BacktestResult  # noqa: E402
+from workbook.forecast.scores import summarise_errors, summarise_totals  # noqa: E402
+from workbook.data.sources import load_source  # noqa: E402
+from workbook.core.paths import DATA_DIR  # noqa: E402
 
 DEFAULT_DATA = DATA_DIR / "mps" / "MPS_Borough_Level_Crime_Historical.csv"
 TRAIN, HORIZON, LEVELS = 36, 12, (80, 95)
@@ -60,7 +54,7 @@ N_CATEGORIES = 6
 
 def _load_table(path: Path) -> tuple[pd.DataFrame, str]:
     """The canonical crime table, and a note of how it was loaded."""
-    return load_source(path), f"workbook.ingest.load_source({path})"
+    return load_source(path), f"workbook.data.sources.load_source({path})"
 
 
 def _series(table: pd.DataFrame) -> tuple[list[tuple[str, str, pd.Series]], list[str]]:

@@ -47,7 +47,7 @@ import threading
 import time
 from pathlib import Path
 
-from workbook.paths import NOTEBOOKS_DIR, REPO_ROOT
+from workbook.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 NOTEBOOK = NOTEBOOKS_DIR / "assessment.ipynb"
 TARGET_DEFAULT_S, TARGET_RATIO, TARGET_LONDON_S = 20.0, 3.0, 240.0

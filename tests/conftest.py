@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from workbook.paths import DATA_DIR  # noqa: E402
+from workbook.core.paths import DATA_DIR  # noqa: E402
 
 MPS_FILE = DATA_DIR / "mps" / "MPS_Borough_Level_Crime_Historical.csv"
 COL_TIDY = DATA_DIR / "police_uk" / "city_of_london" / "col_month_lsoa_crime_type.csv"

@@ -15,30 +15,16 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from workbook import __version__
-from workbook.config import list_areas
-from workbook.errors import RunError, WorkbookError
+from workbook.config.area import list_areas
+from workbook.config.schedule import all_configured_runs, london_borough_runs, read_schedule
+from workbook.core.errors import ParameterError, PeriodError, RunError, WorkbookError
+from workbook.core.periods import parse_month
+from workbook.core.version import __version__
+from workbook.run.assess import run_assessment
+from workbook.run.batch import run_batch
+from workbook.run.quiet import quieten_libraries
 
 DEFAULT_AREA = "lambeth"
-NOISY_LOGGERS = ("papermill", "traitlets", "nbconvert", "matplotlib", "asyncio", "distributed", "tornado")
-
-
-def quieten_libraries() -> None:
-    """Keep library chatter out of the run's log, and skip a slow import.
-
-    jsonschema (under nbformat) imports ``rfc3987_syntax``, if installed,
-    only to check "iri" formats that notebooks never use; building its
-    grammar costs about 2 s in every process that runs a report.
-
-    Examples
-    --------
-    >>> quieten_libraries()
-    >>> logging.getLogger("papermill").level == logging.WARNING
-    True
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    for noisy in NOISY_LOGGERS:
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _positive(text: str) -> float:
@@ -96,14 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _batch(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from workbook.batch import all_configured_runs, london_borough_runs, read_schedule, run_batch
 
     if args.schedule and args.london_boroughs:
         raise WorkbookError("give a schedule or --london-boroughs, not both")
     if args.period:
-        from workbook.parameters import ParameterError
-        from workbook.periods import parse_month
-        from workbook.errors import PeriodError
 
         try:
             parse_month(args.period)
@@ -145,7 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "batch":
             return _batch(args)
-        from workbook.run import run_assessment
 
         result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
                                 force=args.force, run_timeout=args.timeout)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from workbook.browser import launch_browser, list_missing_browser_tools
+from tests.browser.page_checks import launch_browser, list_missing_browser_tools
 
 
 def _in_ci() -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.browser import VIEWPORT, BrowserCheck, check_report_in_browser, describe_alt_text_problem
+from tests.browser.page_checks import VIEWPORT, BrowserCheck, check_report_in_browser, describe_alt_text_problem
 from workbook.cli import DEFAULT_AREA
 from tests.conftest import SHIPPED_AREAS
 

@@ -92,9 +92,9 @@ def test_bad_period_fails_before_anything_is_written(tmp_path, capsys):
 def test_failing_cell_names_the_cell_and_keeps_the_previous_report(tmp_path, capsys):
     import json
 
-    from workbook.paths import NOTEBOOKS_DIR
-    from workbook.run import run_assessment
-    from workbook.errors import RunError
+    from workbook.core.paths import NOTEBOOKS_DIR
+    from workbook.run.assess import run_assessment
+    from workbook.core.errors import RunError
 
     first = run_assessment("lambeth", period="2023-11", output_root=tmp_path)
     before = first.html_path.read_bytes()
@@ -115,7 +115,7 @@ def test_failing_cell_names_the_cell_and_keeps_the_previous_report(tmp_path, cap
 
 def test_data_option_runs_on_a_users_download(tmp_path):
     """--data: the City of London config run on a police.uk folder as downloaded."""
-    from workbook.paths import DATA_DIR
+    from workbook.core.paths import DATA_DIR
     import shutil
 
     month_dir = tmp_path / "download" / "2019-06"

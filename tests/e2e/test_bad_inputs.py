@@ -295,19 +295,19 @@ def test_full_disk_when_the_run_starts(capsys, kit, monkeypatch):
 def test_full_disk_while_writing_the_report(capsys, kit, monkeypatch):
     """The whole notebook runs, then the disk fills as the report is written:
     the previous report stays and the partial one is removed."""
-    import workbook.run
+    import workbook.run.assess
 
     def full(path, text):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(workbook.run, "write_text", full)
+    monkeypatch.setattr(workbook.run.assess, "write_text", full)
     run_and_check(capsys, kit, kit.assess(area="lambeth"), RUN_ERROR,
                   ("lambeth 2023-11: cannot write the report to", f"{kit.out}/lambeth", "No space left on device"))
 
 
 def test_truncated_mps_file_is_refused_by_the_loader(tmp_path):
-    from workbook.errors import DataError
-    from workbook.ingest import load_mps_borough
+    from workbook.core.errors import DataError
+    from workbook.data.mps import load_mps_borough
 
     lines = MPS_FILE.read_text().splitlines()
     lambeth = [line for line in lines if ",Lambeth," in line]

@@ -151,7 +151,8 @@ def test_a_run_over_its_time_limit_is_stopped_and_reported(batch, tmp_path):
 
 def test_a_dask_cluster_runs_the_batch(batch, tmp_path):
     import distributed
-    from workbook.batch import ScheduledRun, run_batch
+    from workbook.config.schedule import ScheduledRun
+    from workbook.run.batch import run_batch
 
     runs = [ScheduledRun("city-of-london", "2020-12"), ScheduledRun(str(batch["tmp"] / "broken-area.yml"))]
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:

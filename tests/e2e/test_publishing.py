@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook.paths import AREAS_DIR, DATA_DIR
-from workbook.run import run_assessment
+from workbook.core.paths import AREAS_DIR, DATA_DIR
+from workbook.run.assess import run_assessment
 
 pytestmark = pytest.mark.slow
 

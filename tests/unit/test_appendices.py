@@ -10,16 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook.appendices import (
-    Action,
-    Appendices,
-    MeasureOfSuccess,
-    action_tracker,
-    load_appendices,
-    measures_table,
-    spending_table,
-)
-from workbook.errors import ConfigError, ValueInputError
+from workbook.config.appendices import Action, Appendices, MeasureOfSuccess, load_appendices
+from workbook.stats.plan import action_tracker, measures_table, spending_table
+from workbook.core.errors import ConfigError, ValueInputError
 
 # --------------------------------------------------------------------------- spending
 

@@ -18,33 +18,17 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook import cache
-from workbook.batch import (
-    BatchResult,
-    RunOutcome,
-    ScheduledRun,
-    all_configured_runs,
-    list_london_boroughs,
-    parse_schedule,
-    read_schedule,
-    run_batch,
-    write_london_borough_configs,
-)
-from workbook.config import load_area_config
-from workbook.errors import ConfigError, DataError, RunError
-from workbook.ingest import load_source
-from workbook.run import (
-    KernelStartError,
-    RunTimeoutError,
-    _kernel_managers,
-    build_manifest,
-    host_tag,
-    is_up_to_date,
-    partial_prefix,
-    publish_dir,
-    read_manifest,
-    sweep_stale_partials,
-)
+from workbook.data.cache import CACHE_ENV, clear_memory_cache, load_source_cached, source_cache_key
+from workbook.run.batch import BatchResult, RunOutcome, run_batch
+from workbook.config.schedule import ScheduledRun, all_configured_runs, parse_schedule, read_schedule
+from workbook.config.generate import list_london_boroughs, write_london_borough_configs
+from workbook.config.area import load_area_config
+from workbook.core.errors import ConfigError, DataError, RunError
+from workbook.data.sources import load_source
+from workbook.core.errors import KernelStartError, RunTimeoutError
+from workbook.run.kernel import _kernel_managers
+from workbook.run.manifest import build_manifest, is_up_to_date, read_manifest
+from workbook.run.publish import host_tag, partial_prefix, publish_dir, sweep_stale_partials
 from tests.conftest import COL_TIDY, MPS_FILE
 
 # --------------------------------------------------------------------------- schedules
@@ -179,7 +163,7 @@ def test_dask_scheduler_runs_the_batch(tmp_path):
 
 def test_unreachable_dask_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr("workbook.batch.DASK_CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr("workbook.run.batch.DASK_CONNECT_TIMEOUT", 1.0)
     with pytest.raises(ConfigError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1"):
         run_batch([ScheduledRun("lambeth")], output_root=tmp_path, scheduler="tcp://127.0.0.1:1", progress=False)
 
@@ -283,9 +267,9 @@ def test_up_to_date_needs_the_same_key_and_a_complete_report(tmp_path):
 
 
 def test_kernel_start_failures_are_retried_then_reported(monkeypatch):
-    from workbook.run import execute_with_retries
+    from workbook.run.kernel import execute_with_retries
 
-    monkeypatch.setattr("workbook.run.RETRY_WAIT_SECONDS", (0.0, 0.0))
+    monkeypatch.setattr("workbook.run.kernel.RETRY_WAIT_SECONDS", (0.0, 0.0))
 
     calls = []
 
@@ -299,7 +283,7 @@ def test_kernel_start_failures_are_retried_then_reported(monkeypatch):
 
 
 def test_errors_after_the_kernel_started_are_not_retried():
-    from workbook.run import execute_with_retries
+    from workbook.run.kernel import execute_with_retries
 
     calls = []
 
@@ -315,7 +299,7 @@ def test_errors_after_the_kernel_started_are_not_retried():
 
 def test_a_run_over_its_time_limit_has_its_kernel_stopped():
     """A stand-in kernel (a sleeping process) is killed when the limit is reached."""
-    from workbook.run import execute_with_retries
+    from workbook.run.kernel import execute_with_retries
 
     class FakeKernelManager:
         has_kernel = False
@@ -345,44 +329,44 @@ def test_a_run_over_its_time_limit_has_its_kernel_stopped():
 
 
 def test_cached_table_equals_the_loaders_and_is_reused(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
-    cache.clear_memory_cache()
-    first = cache.load_source_cached(COL_TIDY, format="tidy")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    clear_memory_cache()
+    first = load_source_cached(COL_TIDY, format="tidy")
     pd.testing.assert_frame_equal(first, load_source(COL_TIDY, format="tidy"))
     files = list((tmp_path / "parsed").glob("*.parquet"))
     assert len(files) == 1
-    cache.clear_memory_cache()
-    again = cache.load_source_cached(COL_TIDY, format="tidy")  # read back from parquet
+    clear_memory_cache()
+    again = load_source_cached(COL_TIDY, format="tidy")  # read back from parquet
     pd.testing.assert_frame_equal(again, first)
     assert again.dtypes.to_dict() == first.dtypes.to_dict()
 
 
 def test_cache_key_follows_the_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    cache.clear_memory_cache()
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    clear_memory_cache()
     src = tmp_path / "data.csv"
     src.write_text("month,area_code,category,count\n2023-01,E09000022,Burglary,1\n2023-02,E09000022,Burglary,2\n")
-    assert int(cache.load_source_cached(src)["count"].sum()) == 3
+    assert int(load_source_cached(src)["count"].sum()) == 3
     src.write_text("month,area_code,category,count\n2023-01,E09000022,Burglary,1\n2023-02,E09000022,Burglary,5\n")
-    assert int(cache.load_source_cached(src)["count"].sum()) == 6
+    assert int(load_source_cached(src)["count"].sum()) == 6
     src.write_text("month,area_code,category,count\n2023-01,E09000022,Burglary,-1\n")
     with pytest.raises(DataError, match="count '-1' is negative"):
-        cache.load_source_cached(src)
+        load_source_cached(src)
 
 
 def test_a_damaged_or_unwritable_cache_is_never_fatal(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
-    cache.clear_memory_cache()
-    key = cache.source_cache_key(COL_TIDY, format="tidy")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    clear_memory_cache()
+    key = source_cache_key(COL_TIDY, format="tidy")
     (tmp_path / "parsed").mkdir()
     (tmp_path / "parsed" / f"{key}.parquet").write_bytes(b"not parquet")
-    assert int(cache.load_source_cached(COL_TIDY, format="tidy")["count"].sum()) == 31824
-    cache.clear_memory_cache()
+    assert int(load_source_cached(COL_TIDY, format="tidy")["count"].sum()) == 31824
+    clear_memory_cache()
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "elsewhere"))
-    assert int(cache.load_source_cached(COL_TIDY, format="tidy")["count"].sum()) == 31824
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "elsewhere"))
+    assert int(load_source_cached(COL_TIDY, format="tidy")["count"].sum()) == 31824
     assert not list((tmp_path / "elsewhere" / "parsed").glob("*.parquet"))

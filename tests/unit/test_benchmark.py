@@ -1,4 +1,4 @@
-"""Tests for workbook.benchmark, with values worked by hand."""
+"""Tests for workbook.stats.benchmark, with values worked by hand."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from workbook.benchmark import (
-    build_peer_group,
-    compare_to_benchmark,
-    compute_funnel_limits,
-    peer_group_from_config,
-    rank_among_peers,
-)
-from workbook.errors import ValueInputError
-from workbook.rates import rate_per_1000
+from workbook.stats.peer_groups import build_peer_group, peer_group_from_config
+from workbook.stats.benchmark import compare_to_benchmark, rank_among_peers
+from workbook.stats.funnel import compute_funnel_limits
+from workbook.core.errors import ValueInputError
+from workbook.stats.rates import rate_per_1000
 
 Z95 = 1.959963984540054
 Z998 = 3.090232306167813

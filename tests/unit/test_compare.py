@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from statsmodels.stats.rates import test_poisson_2indep as sm_test
 
-from workbook.compare import add_change_columns, assess_change, compare_periods, pct_change
-from workbook.errors import ValueInputError
-from workbook.narrative import format_pct
-from workbook.periods import Window
+from workbook.stats.compare import add_change_columns, assess_change, compare_periods, pct_change
+from workbook.core.errors import ValueInputError
+from workbook.present.formats import format_pct
+from workbook.core.periods import Window
 
 # April-December 2012 and 2013, by local policing area (Safer Bucks Plan 2014/15).
 VIOLENCE = {"Aylesbury": (976, 1074), "Chiltern & South Bucks": (720, 684), "Wycombe": (1003, 994)}

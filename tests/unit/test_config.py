@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from workbook.config import load_area_config, parse_area_config
-from workbook.errors import ConfigError
+from workbook.config.area import load_area_config, parse_area_config
+from workbook.core.errors import ConfigError
 
 
 def test_shipped_areas_load():
@@ -19,7 +19,7 @@ def test_shipped_areas_load():
 
 
 def _lambeth_raw() -> dict:
-    from workbook.paths import AREAS_DIR
+    from workbook.core.paths import AREAS_DIR
 
     return yaml.safe_load((AREAS_DIR / "lambeth.yml").read_text())
 

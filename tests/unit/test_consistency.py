@@ -1,4 +1,4 @@
-"""Tests for workbook.consistency on the published tables quoted in DOMAIN.md."""
+"""Tests for workbook.stats.consistency on the published tables quoted in DOMAIN.md."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook.consistency import check_comparison_table, check_identity
-from workbook.errors import ValueInputError
+from workbook.stats.consistency import check_comparison_table, check_identity
+from workbook.core.errors import ValueInputError
 
 # Safer Bucks Plan 2014/15, April-December 2012 vs 2013, exactly as published.
 BUCKS_VIOLENCE = pd.DataFrame(

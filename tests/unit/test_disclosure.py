@@ -1,4 +1,4 @@
-"""Tests for workbook.disclosure.
+"""Tests for workbook.stats.disclosure.
 
 Every expected published table below is worked out by hand from the rule
 (counts 1..threshold-1 hidden; the next-smallest non-zero cell in a line that
@@ -15,13 +15,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from workbook.disclosure import (
-    DisclosureRule,
-    apply_disclosure,
-    find_recoverable_cells,
-    load_disclosure_rule,
-)
-from workbook.errors import ConfigError, ValueInputError
+from workbook.config.disclosure import DisclosureRule, load_disclosure_rule
+from workbook.stats.disclosure import apply_disclosure
+from workbook.stats.recoverability import find_recoverable_cells
+from workbook.core.errors import ConfigError, ValueInputError
 
 SENSITIVE = "Sexual offences"
 DIFF = {"difference": ("2013", "2012")}

@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from workbook.paths import REPO_ROOT
+from workbook.core.paths import REPO_ROOT
 
 
 def _norm(name: str) -> str:

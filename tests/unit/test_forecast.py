@@ -1,4 +1,4 @@
-"""Tests for workbook.forecast: small synthetic series (fixed seeds) whose answers can be worked by hand."""
+"""Tests for workbook.forecast.methods: small synthetic series (fixed seeds) whose answers can be worked by hand."""
 
 from __future__ import annotations
 
@@ -10,16 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook.errors import ValueInputError
-from workbook.forecast import (
-    COMBINATION_MEMBERS,
-    ForecastResult,
-    _conformal_halfwidth,
-    assess_direction,
-    backtest_series,
-    choose_method,
-    forecast_series,
-)
+from workbook.core.errors import ValueInputError
+from workbook.forecast.methods import COMBINATION_MEMBERS
+from workbook.forecast.results import ForecastResult
+from workbook.forecast.intervals import _conformal_halfwidth
+from workbook.forecast.direction import assess_direction
+from workbook.forecast.backtest import backtest_series, choose_method
+from workbook.forecast.series import forecast_series
 
 SEASON = np.array([10, 0, -5, 5, 15, 20, 10, 0, -10, -15, -20, -10], dtype=float)  # April first; sums to 10
 

@@ -1,4 +1,4 @@
-"""Tests for workbook.harm: the weight table and harm-weighted counts.
+"""Tests for workbook.stats.harm: the weight table and harm-weighted counts.
 
 Expected values are worked by hand from harm = count × weight, share =
 harm / Σ harm and rate = harm / population × 1,000, and, for the shipped
@@ -13,10 +13,11 @@ import math
 import pandas as pd
 import pytest
 
-from workbook.categories import POLICE_UK_CATEGORIES
-from workbook.errors import DataError, ValueInputError
-from workbook.harm import harm_weighted, load_harm_weights
-from workbook.paths import DATA_DIR
+from workbook.core.categories import POLICE_UK_CATEGORIES
+from workbook.core.errors import DataError, ValueInputError
+from workbook.stats.harm import harm_weighted
+from workbook.data.harm_weights import load_harm_weights
+from workbook.core.paths import DATA_DIR
 
 INPUTS = DATA_DIR / "harm" / "ons_css_group_inputs_england_wales.csv"
 

@@ -10,25 +10,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from workbook.errors import PeriodError, ValueInputError
-from workbook.hotspots import (
-    EMERGING,
-    FORMER,
-    INTERMITTENT,
-    NOT_HOTSPOT,
-    PERSISTENT,
-    classify_hotspots,
-    classify_membership,
-    count_top_group,
-    hotspot_concentration,
-    lsoa_centroids,
-    plot_hotspot_map,
-    plot_top_neighbourhoods,
-    top_neighbourhoods,
-)
-from workbook.ingest import load_tidy
-from workbook.paths import DATA_DIR
-from workbook.periods import Window, parse_financial_year
+from workbook.core.errors import PeriodError, ValueInputError
+from workbook.stats.hotspots import EMERGING, FORMER, INTERMITTENT, NOT_HOTSPOT, PERSISTENT, classify_hotspots, classify_membership, count_top_group, hotspot_concentration, top_neighbourhoods
+from workbook.data.lookups import lsoa_centroids
+from workbook.present.hotspot_charts import plot_hotspot_map, plot_top_neighbourhoods
+from workbook.data.tidy import load_tidy
+from workbook.core.paths import DATA_DIR
+from workbook.core.periods import Window, parse_financial_year
 
 COL_TIDY = DATA_DIR / "police_uk" / "city_of_london" / "col_month_lsoa_crime_type.csv"
 COL_RAW = DATA_DIR / "police_uk" / "city_of_london" / "raw" / "2019-06-city-of-london-street.csv"

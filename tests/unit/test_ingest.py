@@ -10,15 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook.errors import DataError
-from workbook.ingest import (
-    CANONICAL_COLUMNS,
-    load_mps_borough,
-    load_police_uk_street,
-    load_population,
-    load_source,
-    load_tidy,
-)
+from workbook.core.errors import DataError
+from workbook.data.canonical import CANONICAL_COLUMNS
+from workbook.data.mps import load_mps_borough
+from workbook.data.police_uk import load_police_uk_street
+from workbook.data.population import load_population
+from workbook.data.sources import load_source
+from workbook.data.tidy import load_tidy
 from tests.conftest import COL_RAW, COL_TIDY, MPS_FILE, POP_FILE
 
 

@@ -12,16 +12,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from workbook.errors import WorkbookError
-from workbook.ingest import (
-    CANONICAL_COLUMNS,
-    POPULATION_COLUMNS,
-    load_mps_borough,
-    load_police_uk_street,
-    load_population,
-    load_source,
-    load_tidy,
-)
+from workbook.core.errors import WorkbookError
+from workbook.data.canonical import CANONICAL_COLUMNS
+from workbook.data.population import POPULATION_COLUMNS, load_population
+from workbook.data.mps import load_mps_borough
+from workbook.data.police_uk import load_police_uk_street
+from workbook.data.sources import load_source
+from workbook.data.tidy import load_tidy
 
 HEADERS = {
     "tidy": ["month", "area_code", "area_name", "lsoa_code", "lsoa_name", "category", "crime_type", "subcategory",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from workbook.errors import DataError, ValueInputError
-from workbook.local_indicators import expected_marac_cases, load_local_indicators
-from workbook.paths import DATA_DIR
+from workbook.core.errors import DataError, ValueInputError
+from workbook.data.local_indicators import expected_marac_cases, load_local_indicators
+from workbook.core.paths import DATA_DIR
 
 EXAMPLE = DATA_DIR / "local_indicators" / "lambeth_ILLUSTRATIVE_local_indicators.csv"
 HEADER = "indicator,period,numerator,denominator,unit,source,polarity"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from workbook.narrative import describe_change, format_pct, md_text
+from workbook.present.sentences import describe_change
+from workbook.present.formats import format_pct, md_text
 
 SPAN = "April and November 2023"
 

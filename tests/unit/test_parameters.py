@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbook.errors import WorkbookError
-from workbook.parameters import ParameterError, check_parameters, parse_type_name, read_parameters
+from workbook.core.errors import WorkbookError
+from workbook.core.errors import ParameterError
+from workbook.config.parameters import check_parameters, parse_type_name, read_parameters
 
 
 def _notebook(tmp_path: Path, source: str) -> Path:
@@ -26,7 +27,7 @@ def _notebook(tmp_path: Path, source: str) -> Path:
 
 def test_the_assessment_declares_four_typed_parameters():
     params = read_parameters()
-    assert list(params) == ["area", "period", "data_path", "output_dir"]
+    assert list(params) == ["area", "period", "data_path", "output_dir", "prepared"]
     assert {p.type_name for p in params.values()} == {"str"}
     assert params["area"].default == "lambeth" and params["period"].default == ""
 

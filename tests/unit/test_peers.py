@@ -7,9 +7,9 @@ import csv
 import pandas as pd
 import pytest
 
-from workbook.assessment import prepare_assessment
-from workbook.peers import build_peer_features, combine_partnership, compare_with_peers
-from workbook.periods import Window
+from workbook.assessment.prepare import prepare_assessment
+from workbook.assessment.peers import build_peer_features, combine_partnership, compare_with_peers
+from workbook.core.periods import Window
 from tests.conftest import MPS_FILE
 
 

@@ -3,15 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbook.errors import PeriodError
-from workbook.periods import (
-    check_window_in_data,
-    financial_quarter,
-    financial_year_label,
-    parse_month,
-    rolling_12_months,
-    ytd_comparison,
-)
+from workbook.core.errors import PeriodError
+from workbook.core.periods import check_window_in_data, financial_quarter, financial_year_label, parse_month, rolling_12_months, ytd_comparison
 
 
 def test_ytd_across_the_new_year():

@@ -1,4 +1,4 @@
-"""Tests for workbook.priorities: the scanning matrix.
+"""Tests for workbook.stats.priorities: the scanning matrix.
 
 Every expected mark, score, decision and reason is worked out by hand from
 the rules in the module docstring: high volume = among the top N or at least
@@ -13,9 +13,10 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from workbook.config import parse_area_config
-from workbook.errors import ConfigError, ValueInputError
-from workbook.priorities import PriorityMatrix, PrioritySettings, load_priority_settings, score_priorities
+from workbook.config.area import parse_area_config
+from workbook.core.errors import ConfigError, ValueInputError
+from workbook.stats.priorities import PriorityMatrix, score_priorities
+from workbook.config.priorities import PrioritySettings, load_priority_settings
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tests for workbook.rates: expected values from the formulas in DOMAIN.md,
+"""Tests for workbook.stats.rates: expected values from the formulas in DOMAIN.md,
 written out literally here, and a few numbers worked by hand."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2
 
-from workbook.errors import ValueInputError
-from workbook.rates import compute_wilson_interval, level_label, poisson_count_interval, rate_per_1000
+from workbook.core.errors import ValueInputError
+from workbook.stats.rates import compute_wilson_interval, level_label, poisson_count_interval, rate_per_1000
 
 Z95 = 1.959963984540054  # standard normal 97.5th percentile
 Z998 = 3.090232306167813  # standard normal 99.9th percentile

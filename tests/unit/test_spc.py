@@ -1,4 +1,4 @@
-"""Tests for workbook.spc: one small hand-made series per rule, each worked by hand."""
+"""Tests for workbook.stats.spc: one small hand-made series per rule, each worked by hand."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbook.errors import ValueInputError
-from workbook.spc import compute_recent_trend, compute_xmr
+from workbook.core.errors import ValueInputError
+from workbook.stats.trend import compute_recent_trend
+from workbook.stats.spc import compute_xmr
 
 RULES = ["beyond_limits", "two_in_three", "shift", "trend"]
 
@@ -173,12 +174,12 @@ def test_baseline_as_a_date_range_matches_first_n():
 
 def test_fewer_than_13_points_warns_and_flags(caplog):
     s = monthly([5, 7, 6, 8, 5, 7, 6, 8, 5, 7, 6, 8])
-    with caplog.at_level(logging.WARNING, logger="workbook.spc"):
+    with caplog.at_level(logging.WARNING, logger="workbook.stats.spc"):
         r = compute_xmr(s, polarity="no_judgement")
     assert r.too_few_points is True
     assert "only 12 points" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="workbook.spc"):
+    with caplog.at_level(logging.WARNING, logger="workbook.stats.spc"):
         r13 = compute_xmr(monthly([5, 7, 6, 8, 5, 7, 6, 8, 5, 7, 6, 8, 5]), polarity="no_judgement")
     assert r13.too_few_points is False
     assert caplog.text == ""

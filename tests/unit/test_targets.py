@@ -1,4 +1,4 @@
-"""Tests for workbook.targets: published trajectories (DOMAIN.md), validation and the status rule.
+"""Tests for workbook.stats.targets: published trajectories (DOMAIN.md), validation and the status rule.
 
 Expected figures come from Central Bedfordshire's published plans or are worked by hand in comments.
 """
@@ -9,8 +9,9 @@ import math
 
 import pytest
 
-from workbook.errors import ConfigError, PeriodError, ValueInputError
-from workbook.targets import TargetSpec, evaluate_target, load_targets, target_for_year, target_trajectory
+from workbook.core.errors import ConfigError, PeriodError, ValueInputError
+from workbook.config.targets import TargetSpec, load_targets
+from workbook.stats.targets import evaluate_target, target_for_year, target_trajectory
 
 # --- Trajectory arithmetic ------------------------------------------------------------------------
 
@@ -218,7 +219,7 @@ def test_forecast_result_total_is_used_for_the_remaining_months():
     import numpy as np
     import pandas as pd
 
-    from workbook.forecast import ForecastResult
+    from workbook.forecast.results import ForecastResult
 
     f = pd.date_range("2024-10-01", periods=12, freq="MS")
     fc = ForecastResult(method="ets", requested_method="ets", reason=None,

@@ -1,0 +1,270 @@
+"""Everything one assessment needs, loaded and checked once: the area's
+config, its crime data, its population and the periods being compared.
+
+A notebook's second cell calls :func:`prepare_assessment` with its
+parameters; every later cell takes what it needs from the result.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from workbook.config.area import AreaConfig, load_area_config
+from workbook.core.errors import DataError, PeriodError
+from workbook.core.paths import resolve_path
+from workbook.core.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
+from workbook.data.cache import load_source_cached
+from workbook.data.population import load_population
+
+logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class Population:
+    """The partnership's denominators for the assessment year."""
+
+    year: int
+    persons: int
+    households: int | None
+    households_year: int | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """An area's data and periods, validated, ready for analysis."""
+
+    config: AreaConfig
+    data: pd.DataFrame = field(repr=False)
+    source_data: pd.DataFrame = field(repr=False)
+    population_table: pd.DataFrame = field(repr=False)
+    population: Population
+    latest_month: pd.Timestamp
+    periods: ComparisonPeriods
+    main_categories: tuple[str, ...]
+    data_path: Path
+    data_checksum: str
+
+    @property
+    def first_month(self) -> pd.Timestamp:
+        return self.data["month"].min()
+
+    @property
+    def census_path(self) -> Path | None:
+        hh = self.config.population.households_path
+        return resolve_path(hh) if hh else None
+
+    @property
+    def sub_area_names(self) -> list[str]:
+        return [a.name for a in self.config.areas] if self.config.has_sub_areas else []
+
+    def sub_area_categories(self, rule) -> list[str]:  # noqa: ANN001 - DisclosureRule
+        """The categories given by sub-area: the main ones, then any sensitive
+        subcategory the data hold (reported by district, under disclosure control)."""
+        present = set(self.data["subcategory"]) - set(self.data["category"])
+        sensitive = [c for c in sorted(present) if rule.covers_category(c)]
+        return [*self.main_categories, *sensitive]
+
+    def monthly(self, *, by: str = "category") -> pd.DataFrame:
+        """Monthly counts, one column per ``by`` value, every month present.
+
+        Examples
+        --------
+        >>> a = prepare_assessment("lambeth", period="2023-11")
+        >>> m = a.monthly()
+        >>> m.index.freqstr, len(m) == a.data["month"].nunique()
+        ('MS', True)
+        """
+        wide = self.data.pivot_table(index="month", columns=by, values="count", aggfunc="sum", fill_value=0)
+        full = pd.date_range(self.first_month, self.latest_month, freq="MS")
+        wide = wide.reindex(full, fill_value=0).astype("int64")
+        wide.index.name = "month"
+        wide.columns.name = by
+        return wide
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file, or of every file under a folder (sorted by name).
+
+    Examples
+    --------
+    >>> len(file_checksum(resolve_path("data/mps/MPS_Borough_Level_Crime_Historical.csv")))
+    64
+    """
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) -> pd.DataFrame:
+    """The rows of ``data`` that belong to the partnership.
+
+    With ``data.select: areas`` these are the rows of the configured area
+    codes; each code must occur in the data (a typo would otherwise give a
+    report of nothing).
+    """
+    if config.data.select == "all":
+        return data.reset_index(drop=True)
+    present = set(data["area_code"].unique())
+    absent = [a for a in config.areas if a.code not in present]
+    if absent:
+        sample = ", ".join(sorted(map(str, present))[:8])
+        raise DataError(
+            f"area {absent[0].name} ({absent[0].code}) from the config is not in the data; "
+            f"the data's area codes include {sample}",
+            path=path,
+            column="area_code",
+        )
+    out = data[data["area_code"].isin(config.area_codes)].reset_index(drop=True)
+    return out
+
+
+def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, path: Path, source: str) -> Population:
+    """Sum the partnership's areas' population for ``year``.
+
+    Households come from the latest year at or before ``year`` that has them
+    (the 2011 Census in the shipped data), and say which year that is.
+    """
+    rows = pop[pop["area_code"].isin(config.area_codes)]
+    for a in config.areas:
+        have = rows[(rows["area_code"] == a.code) & (rows["year"] == year)]
+        if have.empty:
+            years = sorted(rows.loc[rows["area_code"] == a.code, "year"].unique())
+            span = f"{years[0]} to {years[-1]}" if years else "no years"
+            raise DataError(
+                f"no population for {a.name} ({a.code}) in {year}; the file has {span} for it",
+                path=path,
+                column="year",
+            )
+    persons = int(rows.loc[rows["year"] == year, "persons"].sum())
+    hh = rows.dropna(subset=["households"])
+    hh = hh[hh["year"] <= year]
+    households = households_year = None
+    if not hh.empty:
+        households_year = int(hh["year"].max())
+        latest = hh[hh["year"] == households_year]
+        if set(latest["area_code"]) == set(config.area_codes):
+            households = int(latest["households"].sum())
+        else:
+            households_year = None
+    return Population(year=year, persons=persons, households=households, households_year=households_year, source=source)
+
+
+def choose_main_categories(data: pd.DataFrame, *, latest: pd.Timestamp, n: int, configured: list[str]) -> tuple[str, ...]:
+    """The configured categories, or the ``n`` largest over the last 12 months.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"month": pd.to_datetime(["2023-01-01"] * 3), "category": list("abc"), "count": [5, 9, 1]})
+    >>> choose_main_categories(df, latest=pd.Timestamp("2023-01-01"), n=2, configured=[])
+    ('b', 'a')
+    """
+    if configured:
+        known = set(data["category"]) | set(data.get("subcategory", pd.Series(dtype=str)))
+        unknown = [c for c in configured if c not in known]
+        if unknown:
+            raise DataError(f"main category {unknown[0]!r} from the config is not in the data", column="category")
+        return tuple(configured)
+    recent = data[data["month"] > latest - pd.DateOffset(months=12)]
+    totals = recent.groupby("category")["count"].sum().sort_values(ascending=False, kind="stable")
+    return tuple(totals.index[:n])
+
+
+def prepare_assessment(area: str | Path, *, period: str | None = None, data_path: str | Path | None = None) -> Assessment:
+    """Load and check everything an assessment needs.
+
+    Parameters
+    ----------
+    area
+        An area slug (``"lambeth"``) or the path of an area config.
+    period
+        The assessment month ``"YYYY-MM"``: financial year to date up to
+        this month is compared with the same months a year earlier.
+        ``None`` or ``""`` means the latest month in the data.
+    data_path
+        A file or folder to use instead of the config's data (any format a
+        loader reads).
+
+    Examples
+    --------
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> a.periods.current.label, a.population.year
+    ('April to November 2023', 2023)
+    """
+    config = load_area_config(area)
+    path = resolve_path(data_path, base=Path.cwd()) if data_path else config.data_path()
+    fmt = "auto" if data_path else config.data.format
+    # Parsed once per file version: a parquet copy keyed by the file's checksum
+    # and the loader's code (workbook.data.cache); errors are the loader's own.
+    source = load_source_cached(path, format=fmt)
+    data = select_partnership(source, config, path=path)
+    if data.empty:
+        raise DataError("no rows for the partnership in this file", path=path)
+    latest_in_data = data["month"].max()
+    month = parse_month(period) if period else latest_in_data
+    periods = ytd_comparison(month)
+    months = data["month"].unique()
+    check_window_in_data(periods.current, months, what="assessment period")
+    check_window_in_data(periods.previous, months, what="the same period last year,")
+    pop_path = resolve_path(config.population.path)
+    hh_path = resolve_path(config.population.households_path) if config.population.households_path else None
+    pop = load_population(pop_path, households_path=hh_path)
+    population = partnership_population(
+        pop, config, year=periods.current.start.year, path=pop_path, source=config.population.description
+    )
+    history = data[data["month"] <= month].reset_index(drop=True)
+    main = choose_main_categories(history, latest=month, n=config.n_main_categories, configured=config.main_categories)
+    if month > latest_in_data:  # check_window_in_data has already refused this
+        raise PeriodError(f"period {month:%Y-%m} is after the data's last month {latest_in_data:%Y-%m}")
+    logger.info("%s: %s to %s, %s rows", config.name, f"{history['month'].min():%Y-%m}", f"{month:%Y-%m}", len(history))
+    return Assessment(
+        config=config,
+        data=history,
+        source_data=source[source["month"] <= month].reset_index(drop=True),
+        population_table=pop,
+        population=population,
+        latest_month=month,
+        periods=periods,
+        main_categories=main,
+        data_path=path,
+        data_checksum=file_checksum(path),
+    )
+
+
+def save_prepared(assessment: Assessment, path: str | Path) -> Path:
+    """Save a prepared assessment for the notebook to load (see :func:`load_prepared`).
+
+    The runner prepares and checks everything before a kernel starts; the
+    notebook then loads this instead of preparing it a second time.
+    """
+    path = Path(path)
+    with open(path, "wb") as fh:
+        pickle.dump(assessment, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load_prepared(path: str | Path) -> Assessment:
+    """An assessment saved by :func:`save_prepared` (same code version, same machine).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> b = load_prepared(save_prepared(a, Path(tempfile.mkdtemp()) / "a.pickle"))
+    >>> b.periods == a.periods and b.data.equals(a.data)
+    True
+    """
+    with open(path, "rb") as fh:
+        a = pickle.load(fh)  # noqa: S301 - written by this run's own runner, never from outside
+    if not isinstance(a, Assessment):
+        raise DataError("expected a prepared assessment", path=Path(path))
+    return a

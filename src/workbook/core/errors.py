@@ -1,0 +1,144 @@
+"""The project's own exception types.
+
+Every error a user can cause (a bad file, a bad config, a period outside the
+data) is raised as a :class:`WorkbookError` subclass whose message names the
+file, the row or column or key, and what was expected.  The CLI prints these
+as one line; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class WorkbookError(Exception):
+    """Base class for every error the workbook raises on purpose."""
+
+
+class DataError(WorkbookError):
+    """An input data file is missing, malformed or inconsistent.
+
+    Parameters
+    ----------
+    message
+        What was wrong and what was expected.
+    path
+        The file concerned, if any.
+    row
+        1-based line number in the file (header is line 1), if known.
+    column
+        The column concerned, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = None if path is None else Path(path)
+        self.row = row
+        self.column = column
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if row is not None:
+            where.append(f"line {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class ConfigError(WorkbookError):
+    """An area configuration (or other YAML setting) is invalid.
+
+    Parameters
+    ----------
+    message
+        What was wrong and what was expected.
+    path
+        The config file, if any.
+    key
+        Dotted path of the offending key, e.g. ``targets.0.baseline``.
+    """
+
+    def __init__(self, message: str, *, path: str | Path | None = None, key: str | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        self.key = key
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if key is not None:
+            where.append(f"key {key!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class ValueInputError(WorkbookError, ValueError):
+    """A value passed to an analysis function is outside what it accepts
+    (a negative count, a zero population, a proportion above 1)."""
+
+
+class PeriodError(WorkbookError, ValueError):
+    """A requested period or month is not in the data or is malformed."""
+
+
+class RunError(WorkbookError):
+    """Executing or exporting a report failed."""
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def validation_to_config_error(exc: ValidationError, *, path: str | Path | None, prefix: str = "") -> ConfigError:
+    """The first pydantic error as a ConfigError naming its dotted key."""
+    err = exc.errors()[0]
+    key = _format_loc(err["loc"])
+    if prefix:
+        key = f"{prefix}.{key}" if key else prefix
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key; check the spelling against the documented keys"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    return ConfigError(msg, path=path, key=key or None)
+
+
+class ParameterError(WorkbookError):
+    """A notebook parameter is unknown, of the wrong type or has a bad value.
+
+    Parameters
+    ----------
+    message
+        What was wrong and what was expected.
+    name
+        The parameter concerned.
+    """
+
+    def __init__(self, message: str, *, name: str | None = None) -> None:
+        self.name = name
+        super().__init__(f"parameter {name!r}: {message}" if name else message)
+
+
+# --------------------------------------------------------------------------- kernel
+
+
+class KernelStartError(RunError):
+    """The notebook's kernel did not start (after retries)."""
+
+
+class RunTimeoutError(RunError):
+    """A run reached its time limit and its kernel was stopped."""
+
+
+INPUT_ERRORS: dict[str, type[WorkbookError]] = {
+    cls.__name__: cls for cls in (DataError, ConfigError, ValueInputError, PeriodError, ParameterError)
+}
+"""Input errors by name: one raised inside a notebook's kernel is reported by the runner as itself."""
