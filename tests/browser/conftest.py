@@ -1,7 +1,8 @@
-"""One headless Chromium for a whole test module.
+"""Browser checks use pytest-playwright's ``browser`` fixture, launched on the
+system Chromium (Debian's, installed by ``make test``) with the project's flags.
 
-The browser checks skip, naming what is missing, when Playwright, Chromium
-or axe-core is absent on a developer's machine; under CI (``CI=true``) a
+The checks skip, naming what is missing, when Playwright, Chromium or
+axe-core is absent on a developer's machine; under CI (``CI=true``) a
 missing tool is an error instead, so a green run cannot hide a missing
 install step.
 """
@@ -9,24 +10,25 @@ install step.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from tests.browser.page_checks import launch_browser, list_missing_browser_tools
+from tests.browser.page_checks import CHROMIUM_ARGS, find_chromium, list_missing_browser_tools
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch options, pointed at the system Chromium."""
     missing = list_missing_browser_tools()
     if missing:
         reason = "browser checks need: " + "; ".join(missing)
         if _in_ci():
             pytest.fail(f"{reason} (CI must install them)", pytrace=False)
         pytest.skip(reason)
-    with launch_browser() as b:
-        yield b
+    return {**browser_type_launch_args, "executable_path": str(find_chromium()), "headless": True,
+            "args": list(CHROMIUM_ARGS)}

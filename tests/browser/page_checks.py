@@ -6,7 +6,8 @@ charts are inline, its images ``data:`` URIs), runs axe-core against the
 WCAG 2.x A and AA rules, reads the page's language, headings and image
 alternative texts, and can save a screenshot of the first screen.
 
-The engine is Playwright for Python driving the system's Chromium (Debian's
+The engine is Playwright for Python (through pytest-playwright's ``browser``
+fixture, see ``conftest.py``) driving the system's Chromium (Debian's
 ``/usr/bin/chromium``; Playwright's own browser download is never used), and
 axe-core's ``axe.min.js`` from the npm registry's ``axe-core`` package,
 installed into the repository's ``node_modules/``.  Both are found at run
@@ -16,14 +17,13 @@ skip with a reason.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import logging
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -283,42 +283,6 @@ def list_missing_browser_tools() -> list[str]:
     return missing
 
 
-@contextlib.contextmanager
-def launch_browser(*, chromium: str | Path | None = None) -> Iterator[Browser]:
-    """Start headless Chromium for one or more :func:`check_report_in_browser` calls.
-
-    Parameters
-    ----------
-    chromium
-        The browser executable; default :func:`find_chromium`.
-
-    Raises
-    ------
-    RunError
-        If Playwright or Chromium is missing.
-
-    Examples
-    --------
-    >>> with launch_browser() as browser:  # doctest: +SKIP
-    ...     first = check_report_in_browser("reports/lambeth/2023-11/assessment.html", browser=browser)
-    ...     second = check_report_in_browser("reports/city-of-london/2020-12/assessment.html", browser=browser)
-    """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise RunError("cannot open a browser: the Python package 'playwright' is not installed") from exc
-    exe = Path(chromium) if chromium else find_chromium()
-    if exe is None or not exe.is_file():
-        raise RunError(f"cannot open a browser: no Chromium at {exe or 'chromium on the PATH'}")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(exe), headless=True, args=list(CHROMIUM_ARGS))
-        logger.info("launched %s %s", exe, browser.version)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def _read_axe_script() -> tuple[str, str]:
     path = find_axe_script()
     if path is None:
@@ -346,8 +310,8 @@ def _to_violation(raw: dict[str, Any]) -> AxeViolation:
 def check_report_in_browser(
     html_path: str | Path,
     *,
+    browser: Browser,
     screenshot: str | Path | None = None,
-    browser: Browser | None = None,
     viewport: tuple[int, int] = VIEWPORT,
     tags: Sequence[str] = WCAG_TAGS,
 ) -> BrowserCheck:
@@ -364,8 +328,8 @@ def check_report_in_browser(
     screenshot
         Where to save a PNG of the first screen (the viewport, not the full page).
     browser
-        A browser from :func:`launch_browser`, to check several reports with one
-        launch; default: launch one for this call.
+        A Playwright browser (pytest-playwright's ``browser`` fixture), used for
+        several reports with one launch.
     viewport
         Width and height of the window, in CSS pixels.
     tags
@@ -382,7 +346,7 @@ def check_report_in_browser(
 
     Examples
     --------
-    >>> check = check_report_in_browser("reports/lambeth/2023-11/assessment.html")  # doctest: +SKIP
+    >>> check = check_report_in_browser("reports/lambeth/2023-11/assessment.html", browser=browser)  # doctest: +SKIP
     >>> check.passed, check.h1_count, check.lang  # doctest: +SKIP
     (True, 1, 'en-GB')
     """
@@ -390,10 +354,6 @@ def check_report_in_browser(
     if not path.is_file():
         raise RunError(f"cannot check {path} in a browser: no such file")
     axe_source, axe_version = _read_axe_script()
-    if browser is None:
-        with launch_browser() as own:
-            return check_report_in_browser(path, screenshot=screenshot, browser=own, viewport=viewport, tags=tags)
-
     started = time.perf_counter()
     outside: dict[str, None] = {}  # an ordered set
 

@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.page_checks import VIEWPORT, BrowserCheck, check_report_in_browser, describe_alt_text_problem
-from workbook.cli import DEFAULT_AREA
+from tests.browser.page_checks import (
+    VIEWPORT,
+    BrowserCheck,
+    check_report_in_browser,
+    describe_alt_text_problem,
+)
 from tests.conftest import SHIPPED_AREAS
+from workbook.cli import DEFAULT_AREA
 
 pytestmark = pytest.mark.slow
 

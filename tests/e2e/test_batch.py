@@ -151,6 +151,7 @@ def test_a_run_over_its_time_limit_is_stopped_and_reported(batch, tmp_path):
 
 def test_a_dask_cluster_runs_the_batch(batch, tmp_path):
     import distributed
+
     from workbook.config.schedule import ScheduledRun
     from workbook.run.batch import run_batch
 

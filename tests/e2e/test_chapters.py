@@ -93,8 +93,9 @@ def test_forecasts_and_targets_tables(shipped_report):
             & (f["upper_80"] <= f["upper_95"])).all()
     t = pd.read_csv(d / "tables" / "targets.csv").set_index("category")
     # residential burglary 2022/23 from the raw file is the baseline; the target is 5% below it
-    from tests.conftest import MPS_FILE
     import csv
+
+    from tests.conftest import MPS_FILE
 
     months = [f"2022{m:02d}" for m in range(4, 13)] + [f"2023{m:02d}" for m in range(1, 4)]
     with open(MPS_FILE, newline="") as fh:

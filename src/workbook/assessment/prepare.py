@@ -7,10 +7,9 @@ parameters; every later cell takes what it needs from the result.
 
 from __future__ import annotations
 
-import pickle
-
 import hashlib
 import logging
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -10,11 +10,18 @@ import pandas as pd
 from workbook.core.errors import ValueInputError
 from workbook.core.paths import DATA_DIR
 from workbook.data.canonical import NO_LOCATION
-from workbook.stats.hotspots import _RAW_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 LOOKUP_PATH = DATA_DIR / "lookups" / "lad17_csp17_pfa17_lookup.csv"
+
+# police.uk street-level columns that locate a record
+_RAW_COLUMNS = {
+    "LSOA code": "lsoa_code",
+    "LSOA name": "lsoa_name",
+    "Longitude": "longitude",
+    "Latitude": "latitude",
+}
 
 
 # --------------------------------------------------------------------------- helpers

@@ -85,6 +85,7 @@ from workbook.present.sentences import (
     change_sentences,
     describe_span,
     executive_summary,
+    explain_targets,
     harm_sentence,
     hotspot_sentences,
     monthly_target_lines,
@@ -272,7 +273,7 @@ def targets(rep: AssessmentReport) -> list[Any]:
         Markdown(inputs_note(a.config, "targets")),
         rep.publisher.table(target_scorecard(r.targets), name="targets",
                             caption=f"Targets scorecard, {a.periods.financial_year}",
-                            formats=TARGET_FORMATS, labels=TARGET_LABELS, csv=r.targets),
+                            formats=TARGET_FORMATS, labels=TARGET_LABELS, csv=explain_targets(r.targets)),
         Markdown(markdown_list(target_sentences(r.targets))),
     ]
 

@@ -7,13 +7,17 @@ significance of the change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from workbook.present.formats import format_count, format_pct, join_words
 
 
-def describe_offence(category: str) -> str:
-    """How a category reads inside a sentence ("violence and sexual offences").
+def describe_offence(category: str, *, count: int | None = None) -> str:
+    """How a category reads inside a sentence ("violence and sexual offences"),
+    singular when ``count`` is 1 ("1 robbery offence").
 
     Examples
     --------
@@ -21,17 +25,23 @@ def describe_offence(category: str) -> str:
     'violence and sexual offences'
     >>> describe_offence("Anti-social behaviour")
     'anti-social behaviour incidents'
-    >>> describe_offence("Burglary")
-    'burglary offences'
+    >>> describe_offence("Burglary"), describe_offence("Burglary", count=1)
+    ('burglary offences', 'burglary offence')
+    >>> describe_offence("All crime", count=1)
+    'crime'
     """
     lower = category[:1].lower() + category[1:]
     if lower.endswith(("offences", "incidents", "crimes")):
-        return lower
-    if lower == "anti-social behaviour":
-        return "anti-social behaviour incidents"
-    if lower in ("all crime",):
-        return "crimes"
-    return f"{lower} offences"
+        plural = lower
+    elif lower == "anti-social behaviour":
+        plural = "anti-social behaviour incidents"
+    elif lower == "all crime":
+        plural = "crimes"
+    else:
+        plural = f"{lower} offences"
+    if count == 1 and plural.endswith(("offences", "incidents", "crimes")):
+        return plural[:-1]
+    return plural
 
 
 def describe_change(
@@ -67,11 +77,11 @@ def describe_change(
     >>> describe_change(category="Robbery", previous=12, current=12, span="April and June")
     'Between April and June there were 12 robbery offences, the same number as in the same period last year.'
     """
-    what = describe_offence(category)
+    what = describe_offence(category, count=current)
     head = f"Between {span} there {'was' if current == 1 else 'were'} {format_count(current)} {what}"
     diff = current - previous
     if previous == 0 and current == 0:
-        return f"Between {span} there were no {what}, as in the same period last year."
+        return f"Between {span} there were no {describe_offence(category)}, as in the same period last year."
     if previous == 0:
         return f"{head}, compared with none in the same period last year."
     if diff == 0:
@@ -290,15 +300,55 @@ def direction_sentences(directions: pd.DataFrame) -> list[str]:
     return [f"{r['category']}: {r['direction']}. {r['evidence']}" for _, r in directions.iterrows()]
 
 
+def explain_target(row: Mapping[str, Any]) -> str:
+    """Why a target has its status, in words, from one row of a targets table.
+
+    Examples
+    --------
+    >>> explain_target({"basis": "projected", "status": "at risk", "polarity": "lower_is_better", "level": 95,
+    ...                 "projected": 1445.3, "projected_lower": 1324.9, "projected_upper": 1565.7, "target": 1448.75,
+    ...                 "actual_to_date": 1024})
+    'projected outturn 1,445 (95% interval 1,325 to 1,566); the interval contains the target 1,449'
+    >>> explain_target({"basis": "outturn", "status": "not met", "polarity": "lower_is_better",
+    ...                 "actual_to_date": 512, "target": 500})
+    'the outturn 512 is not at or below the target 500'
+    """
+    basis, target, actual = row["basis"], row["target"], row["actual_to_date"]
+    if basis == "outturn":
+        side = "at or below" if row["polarity"] == "lower_is_better" else "at or above"
+        return f"the outturn {actual:,.0f} is {'' if row['status'] == 'met' else 'not '}{side} the target {target:,.0f}"
+    if basis == "already met":
+        return f"already {actual:,.0f}, at or above the target {target:,.0f}, with months to go"
+    if basis == "already missed":
+        return f"already {actual:,.0f}, above the target {target:,.0f}, with months to go"
+    where = {"on track": "the whole interval is on the favourable side of",
+             "at risk": "the interval contains",
+             "off track": "the whole interval is on the unfavourable side of"}[row["status"]]
+    return (f"projected outturn {row['projected']:,.0f} ({row['level']}% interval {row['projected_lower']:,.0f} "
+            f"to {row['projected_upper']:,.0f}); {where} the target {target:,.0f}")
+
+
+def explain_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table as published: each row's ``basis`` replaced by its ``explanation``."""
+    out = targets.copy()
+    at = list(out.columns).index("basis")
+    explanation = [explain_target(r) for _, r in out.iterrows()]
+    out = out.drop(columns="basis")
+    out.insert(at, "explanation", explanation)
+    return out
+
+
 def target_sentences(targets: pd.DataFrame) -> list[str]:
     """The explanation of each target's status.
 
     Examples
     --------
-    >>> target_sentences(pd.DataFrame({"name": ["A"], "status": ["on track"], "explanation": ["Because."]}))
-    ['A: on track. Because.']
+    >>> t = pd.DataFrame({"name": ["A"], "status": ["met"], "basis": ["outturn"], "polarity": ["higher_is_better"],
+    ...                   "actual_to_date": [90.0], "target": [80.0]})
+    >>> target_sentences(t)
+    ['A: met. the outturn 90 is at or above the target 80']
     """
-    return [f"{r['name']}: {r['status']}. {r['explanation']}" for _, r in targets.iterrows()]
+    return [f"{r['name']}: {r['status']}. {explain_target(r)}" for _, r in targets.iterrows()]
 
 
 def monthly_target_lines(targets, categories) -> dict[str, float]:  # noqa: ANN001

@@ -67,13 +67,6 @@ NOT_HOTSPOT = "not a hotspot"
 HOTSPOT_CLASSES: tuple[str, ...] = (PERSISTENT, EMERGING, INTERMITTENT, FORMER, NOT_HOTSPOT)
 MIN_PERIODS = 3
 
-_RAW_COLUMNS = {
-    "LSOA code": "lsoa_code",
-    "LSOA name": "lsoa_name",
-    "Longitude": "longitude",
-    "Latitude": "latitude",
-}
-
 
 # --------------------------------------------------------------------------- helpers
 

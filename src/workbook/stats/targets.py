@@ -194,8 +194,12 @@ class TargetEvaluation:
         One of :data:`STATUSES`.
     year_complete
         Whether the year is over.
-    explanation
-        Why the status, in words.
+    basis
+        What the status rests on: ``"outturn"`` (the year is over),
+        ``"already met"`` or ``"already missed"`` (decided by the count so
+        far) or ``"projected"`` (the projected outturn's interval).  The
+        report's sentence is written from this by
+        :func:`workbook.present.sentences.explain_target`.
     """
 
     name: str
@@ -214,7 +218,7 @@ class TargetEvaluation:
     probability_met: float
     status: str
     year_complete: bool
-    explanation: str
+    basis: str
 
     def to_frame(self) -> pd.DataFrame:
         """One row with every attribute."""
@@ -387,7 +391,6 @@ def evaluate_target(
     def meets(x: float) -> bool:
         return x <= target if lower_better else x >= target
 
-    side = "at or below" if lower_better else "at or above"
     if year_complete:
         ok = meets(actual)
         return TargetEvaluation(
@@ -395,19 +398,18 @@ def evaluate_target(
             baseline_value=base, target=target, months_elapsed=months_elapsed, actual_to_date=actual,
             target_to_date=to_date, projected=actual, projected_lower=actual, projected_upper=actual,
             level=level, probability_met=1.0 if ok else 0.0, status="met" if ok else "not met",
-            year_complete=True,
-            explanation=f"the outturn {actual:,.0f} is {'' if ok else 'not '}{side} the target {target:,.0f}",
+            year_complete=True, basis="outturn",
         )
 
     if additive and not lower_better and actual >= target:
         status, prob, point, lo, hi = "met", 1.0, actual, actual, actual
-        explanation = f"already {actual:,.0f}, at or above the target {target:,.0f}, with months to go"
+        basis = "already met"
         if forecast_remaining is not None:
             r_point, r_lo, r_hi = _remaining(forecast_remaining, 12 - months_elapsed, level, next_month)
             point, lo, hi = actual + r_point, actual + r_lo, actual + r_hi
     elif additive and lower_better and actual > target:
         status, prob, point, lo, hi = "not met", 0.0, actual, actual, actual
-        explanation = f"already {actual:,.0f}, above the target {target:,.0f}, with months to go"
+        basis = "already missed"
         if forecast_remaining is not None:
             r_point, r_lo, r_hi = _remaining(forecast_remaining, 12 - months_elapsed, level, next_month)
             point, lo, hi = actual + r_point, actual + r_lo, actual + r_hi
@@ -428,14 +430,10 @@ def evaluate_target(
         else:
             status = "on track" if lo >= target else "off track" if hi < target else "at risk"
         prob = _probability(point, lo, hi, target, level=level, lower_better=lower_better)
-        where = {"on track": "the whole interval is on the favourable side of",
-                 "at risk": "the interval contains",
-                 "off track": "the whole interval is on the unfavourable side of"}[status]
-        explanation = (f"projected outturn {point:,.0f} ({level}% interval {lo:,.0f} to {hi:,.0f}); "
-                       f"{where} the target {target:,.0f}")
+        basis = "projected"
     return TargetEvaluation(
         name=spec.name, financial_year=financial_year, indicator=spec.indicator, polarity=spec.polarity,
         baseline_value=base, target=target, months_elapsed=months_elapsed, actual_to_date=actual,
         target_to_date=to_date, projected=point, projected_lower=lo, projected_upper=hi, level=level,
-        probability_met=prob, status=status, year_complete=False, explanation=explanation,
+        probability_met=prob, status=status, year_complete=False, basis=basis,
     )
