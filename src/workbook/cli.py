@@ -14,11 +14,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from workbook.config.area import list_areas
+from workbook.config.parameters import check_period
 from workbook.config.schedule import all_configured_runs, london_borough_runs, read_schedule
-from workbook.core.errors import ParameterError, PeriodError, RunError, WorkbookError
-from workbook.core.periods import parse_month
+from workbook.core.errors import RunError, WorkbookError
 from workbook.core.version import __version__
 from workbook.run.assess import run_assessment
 from workbook.run.batch import run_batch
@@ -80,17 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-
     if args.schedule and args.london_boroughs:
         raise WorkbookError("give a schedule or --london-boroughs, not both")
     if args.period:
-
-        try:
-            parse_month(args.period)
-        except PeriodError as exc:
-            raise ParameterError(str(exc), name="period") from None
+        check_period(args.period)
     if args.schedule:
         runs = [r if r.period else replace(r, period=args.period) for r in read_schedule(args.schedule)]
     elif args.london_boroughs:

@@ -196,6 +196,25 @@ def check_area(area: str) -> Path:
     return path
 
 
+def check_period(period: str) -> str:
+    """A period as given (``"YYYY-MM"``), checked by the one month parser.
+
+    Examples
+    --------
+    >>> check_period("2023-11")
+    '2023-11'
+    >>> check_period("2023-13")
+    Traceback (most recent call last):
+    ...
+    workbook.core.errors.ParameterError: parameter 'period': period '2023-13' is not a month; expected YYYY-MM, e.g. 2023-11
+    """
+    try:
+        parse_month(period)
+    except PeriodError as exc:
+        raise ParameterError(str(exc), name="period") from None
+    return period
+
+
 def check_parameters(values: Mapping[str, Any], *, notebook: str | Path = NOTEBOOK) -> dict[str, Any]:
     """Check values for a notebook's parameters before any kernel starts.
 
@@ -246,10 +265,7 @@ def check_parameters(values: Mapping[str, Any], *, notebook: str | Path = NOTEBO
     if "area" in values:
         check_area(values["area"])
     if values.get("period"):
-        try:
-            parse_month(values["period"])
-        except PeriodError as exc:
-            raise ParameterError(str(exc), name="period") from None
+        check_period(values["period"])
     if values.get("data_path"):
         data = resolve_path(values["data_path"], base=Path.cwd())
         if not data.exists():

@@ -10,11 +10,11 @@ from typing import Any
 from workbook.config.area import list_areas
 from workbook.config.files import read_yaml
 from workbook.config.generate import LONDON_BOROUGHS, write_london_borough_configs
-from workbook.core.errors import ConfigError
+from workbook.core.errors import ConfigError, PeriodError
+from workbook.core.periods import parse_month
 
 ALL_AREAS = "all"
 _SCHEDULE_KEYS = {"area", "period", "data"}
-_PERIOD = re.compile(r"^\d{4}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,14 @@ def _expand(area: str, period: str | None, data: str | None) -> list[ScheduledRu
     return [ScheduledRun(area, period, data)]
 
 
+def _is_month(value: object) -> bool:
+    try:
+        parse_month(value) if isinstance(value, str) else None
+    except PeriodError:
+        return False
+    return isinstance(value, str)
+
+
 def parse_schedule(raw: Any, *, path: str | Path | None = None, base: Path | None = None) -> list[ScheduledRun]:
     """Validate a schedule already read from YAML (see the module docstring).
 
@@ -105,7 +113,7 @@ def parse_schedule(raw: Any, *, path: str | Path | None = None, base: Path | Non
         if not isinstance(area, str) or not area.strip():
             raise ConfigError("required: an area slug or config path", path=path, key=f"{key}.area")
         period = item.get("period")
-        if period is not None and (not isinstance(period, str) or not _PERIOD.match(period)):
+        if period is not None and not _is_month(period):
             raise ConfigError(
                 f'expected a month as text "YYYY-MM" (quote it), got {type(period).__name__} {period!r}',
                 path=path,
