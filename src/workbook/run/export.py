@@ -18,8 +18,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from nbconvert.preprocessors import Preprocessor
-
 from workbook.core.paths import RESOURCES_DIR
 from workbook.core.version import __version__
 
@@ -50,47 +48,47 @@ def heading_id(text: str, seen: dict[str, int]) -> str:
     return base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-class HeadingPreprocessor(Preprocessor):
-    """Give each Markdown heading (in cells and in Markdown outputs) an id, and
-    collect the contents list into ``resources["report"]["contents"]``.
+def heading_preprocessor(nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """An nbconvert preprocessor: give each Markdown heading (in cells and in
+    Markdown outputs) an id, and collect the contents list into
+    ``resources["report"]["contents"]``.
 
     The cell holding the first ``#`` heading is marked so the template puts
-    the contents list after it.
+    the contents list after it.  (A plain function, which nbconvert accepts,
+    so importing this module does not import nbconvert: a skipped run stays quick.)
     """
+    seen: dict[str, int] = {}
+    contents: list[dict[str, Any]] = []
+    title_marked = False
 
-    def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        seen: dict[str, int] = {}
-        contents: list[dict[str, Any]] = []
-        title_marked = False
+    def rewrite(source: str) -> tuple[str, bool]:
+        has_title = False
 
-        def rewrite(source: str) -> tuple[str, bool]:
-            has_title = False
+        def repl(m: re.Match[str]) -> str:
+            nonlocal has_title
+            level, text = len(m.group(1)), m.group(2).strip()
+            plain = _INLINE_MARKS.sub("", text)
+            hid = heading_id(plain, seen)
+            contents.append({"level": level, "id": hid, "text": plain})
+            has_title = has_title or level == 1
+            return f'<h{level} id="{hid}">{html.escape(plain, quote=False)}</h{level}>'
 
-            def repl(m: re.Match[str]) -> str:
-                nonlocal has_title
-                level, text = len(m.group(1)), m.group(2).strip()
-                plain = _INLINE_MARKS.sub("", text)
-                hid = heading_id(plain, seen)
-                contents.append({"level": level, "id": hid, "text": plain})
-                has_title = has_title or level == 1
-                return f'<h{level} id="{hid}">{html.escape(plain, quote=False)}</h{level}>'
+        return _HEADING.sub(repl, source), has_title
 
-            return _HEADING.sub(repl, source), has_title
-
-        for cell in nb.cells:
-            found = False
-            if cell.cell_type == "markdown":
-                cell.source, found = rewrite(cell.source)
-            elif cell.cell_type == "code":
-                for out in cell.get("outputs", []):
-                    if "text/markdown" in out.get("data", {}):
-                        out["data"]["text/markdown"], f = rewrite(out["data"]["text/markdown"])
-                        found = found or f
-            if found and not title_marked:
-                cell.metadata.setdefault("workbook", {})["contents_after"] = True
-                title_marked = True
-        resources.setdefault("report", {})["contents"] = contents
-        return nb, resources
+    for cell in nb.cells:
+        found = False
+        if cell.cell_type == "markdown":
+            cell.source, found = rewrite(cell.source)
+        elif cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                if "text/markdown" in out.get("data", {}):
+                    out["data"]["text/markdown"], f = rewrite(out["data"]["text/markdown"])
+                    found = found or f
+        if found and not title_marked:
+            cell.metadata.setdefault("workbook", {})["contents_after"] = True
+            title_marked = True
+    resources.setdefault("report", {})["contents"] = contents
+    return nb, resources
 
 
 _EXPORT_LOCK = threading.Lock()  # one exporter per process, used by one run at a time
@@ -112,7 +110,7 @@ def _report_exporter():  # noqa: ANN202 - nbconvert.HTMLExporter
         embed_images=True,
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS), enabled=True)
-    exporter.register_preprocessor(HeadingPreprocessor(), enabled=True)
+    exporter.register_preprocessor(heading_preprocessor, enabled=True)
     return exporter
 
 
