@@ -146,8 +146,9 @@ def test_console_script_is_installed(tmp_path):
 def test_ytd_table_has_significance_and_rates(lambeth_report):
     ytd = pd.read_csv(lambeth_report / "tables" / "ytd_comparison.csv").set_index("category")
     assert {"p_value", "significant", "rr_lower_95", "rr_upper_95", "rate_per_1000", "rate_lower_95"} <= set(ytd.columns)
-    # 24,269 offences among 318,738 residents (mid-2023)
-    assert ytd.loc["All crime", "rate_per_1000"] == pytest.approx(24269 / 318738 * 1000)
+    # 24,269 offences in 8 months among 318,738 residents (mid-2023), annualised (x 12/8) so the
+    # rate compares with 12-month peer rates (issue 13.4; it was the 8-month count over a year's population)
+    assert ytd.loc["All crime", "rate_per_1000"] == pytest.approx(24269 / 318738 * 1000 * 12 / 8)
     # burglary per 1,000 households (130,017 at the 2011 Census)
     assert ytd.loc["Burglary", "rate_per_1000"] == pytest.approx(1495 / 130017 * 1000)
     assert ytd.loc["Burglary", "rate_base"] == "households (2011 Census)"
@@ -162,9 +163,26 @@ def test_ytd_table_has_significance_and_rates(lambeth_report):
 BEFORE_RESTRUCTURE = Path(__file__).parent / "fixtures" / "lambeth_2023-11_before_restructure"
 
 
-@pytest.mark.parametrize("table", ["ytd_comparison", "monthly_trends"])
-def test_tables_are_identical_to_the_report_made_before_the_stage_packages(lambeth_report, table):
-    """Moving the library into stage packages changed no published figure: the two
-    tables are byte for byte the ones the flat package wrote (commit 12014c6)."""
-    before = (BEFORE_RESTRUCTURE / f"{table}.csv").read_bytes()
-    assert (lambeth_report / "tables" / f"{table}.csv").read_bytes() == before
+def test_monthly_trends_are_identical_to_the_report_made_before_the_stage_packages(lambeth_report):
+    """Moving the library into stage packages changed no published figure: the monthly
+    trend table is byte for byte the one the flat package wrote (commit 12014c6)."""
+    before = (BEFORE_RESTRUCTURE / "monthly_trends.csv").read_bytes()
+    assert (lambeth_report / "tables" / "monthly_trends.csv").read_bytes() == before
+
+
+def test_year_to_date_differs_from_before_the_move_only_by_annualised_rates(lambeth_report):
+    """The year-to-date table is the one written before the move (commit 12014c6) in every
+    count, change and test; its rates are now annualised (x 12/8 for April to November)
+    and burglary is per 2021-Census household (Lambeth 134,700) instead of 2011's (130,017)."""
+    before = pd.read_csv(BEFORE_RESTRUCTURE / "ytd_comparison.csv").set_index("category")
+    now = pd.read_csv(lambeth_report / "tables" / "ytd_comparison.csv").set_index("category")
+    same = ["previous", "current", "difference", "pct_change", "rate_ratio", "rr_lower_95", "rr_upper_95",
+            "p_value", "significant"]
+    pd.testing.assert_frame_equal(now[same], before[same])
+    assert (now["rate_months"] == 8).all()
+    residents = before["rate_base"] == "residents"
+    for col in ("rate_per_1000", "rate_lower_95", "rate_upper_95"):
+        assert now.loc[residents, col].to_numpy() == pytest.approx(before.loc[residents, col].to_numpy() * 12 / 8)
+    assert now.loc["Violence and sexual offences", "rate_per_1000"] == pytest.approx(7253 / 318_738 * 1000 * 1.5, rel=1e-3)
+    assert now.loc["Burglary", "rate_base"] == "households (2021 Census)"
+    assert now.loc["Burglary", "rate_per_1000"] == pytest.approx(now.loc["Burglary", "current"] / 134_700 * 1000 * 1.5)

@@ -145,6 +145,7 @@ def analyse_assessment(a: Assessment) -> Analysis:
         persons=a.population.persons,
         households=a.population.households,
         households_label=f"households ({a.population.households_year} Census)",
+        months=a.periods.current.n_months,
     )
     by_district = (
         compare_sub_areas(

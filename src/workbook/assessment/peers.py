@@ -20,7 +20,7 @@ from workbook.core.periods import Window, rolling_12_months
 from workbook.core.polarity import category_polarity
 from workbook.data.population import load_census_areas
 from workbook.stats.benchmark import compare_to_benchmark, rank_among_peers
-from workbook.stats.funnel import FunnelLimits, compute_funnel_limits
+from workbook.stats.funnel import FunnelLimits, compute_funnel_limits, funnel_verdict
 from workbook.stats.peer_groups import PeerGroup, build_peer_group, peer_group_from_config
 from workbook.stats.rates import rate_per_1000
 
@@ -187,7 +187,11 @@ def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerCompar
         peers_only = r.drop(index=me)
         benchmark = peers_only["count"].sum() / peers_only["population"].sum() * 1000
         mine = r.loc[me]
-        verdict = compare_to_benchmark(
+        # The verdict is the funnel's: limits allowing for the variation between areas
+        # (overdispersion), so the table, the sentences and the matrix agree with the funnel.
+        funnel_cat = compute_funnel_limits(benchmark, residents, observed=counts[cat].astype(float))
+        position = funnel_cat.table.loc[me, "position"]
+        poisson = compare_to_benchmark(
             mine["lower_95"], mine["upper_95"], benchmark, polarity=polarity,
             lower_998=mine["lower_99_8"], upper_998=mine["upper_99_8"],
         )
@@ -202,8 +206,11 @@ def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerCompar
             "lower_95": mine["lower_95"],
             "upper_95": mine["upper_95"],
             "peer_rate": benchmark,
-            "comparison": verdict,
+            "comparison": funnel_verdict(position, polarity=polarity),
             "position": pos["position"],
+            "phi": funnel_cat.phi,
+            "z_adjusted": float(funnel_cat.table.loc[me, "z_adjusted"]),
+            "comparison_poisson": poisson,
             "polarity": polarity,
         })
     rates = pd.DataFrame(out)

@@ -130,8 +130,8 @@ def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) ->
 def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, path: Path, source: str) -> Population:
     """Sum the partnership's areas' population for ``year``.
 
-    Households come from the latest year at or before ``year`` that has them
-    (the 2011 Census in the shipped data), and say which year that is.
+    Households come from the latest census at or before ``year`` that has
+    them (2021 from 2021 on, else 2011), and say which year that is.
     """
     rows = pop[pop["area_code"].isin(config.area_codes)]
     for a in config.areas:
@@ -216,7 +216,8 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     check_window_in_data(periods.previous, months, what="the same period last year,")
     pop_path = resolve_path(config.population.path)
     hh_path = resolve_path(config.population.households_path) if config.population.households_path else None
-    pop = load_population(pop_path, households_path=hh_path)
+    c21 = resolve_path(config.population.census2021_path) if config.population.census2021_path else None
+    pop = load_population(pop_path, households_path=hh_path, census2021_path=c21)
     population = partnership_population(
         pop, config, year=periods.current.start.year, path=pop_path, source=config.population.description
     )

@@ -53,6 +53,7 @@ class DataSource(_Strict):
 class PopulationSource(_Strict):
     path: str = Field(min_length=1)
     households_path: str | None = None
+    census2021_path: str | None = None
     description: str = Field(min_length=1)
 
 

@@ -62,7 +62,8 @@ def borough_config(code: str, name: str, *, csp_code: str | None = None) -> dict
         "population": {
             "path": "data/population/london_borough_population_components_mid2011_mid2024.csv",
             "households_path": "data/population/la_census2011_population_households.csv",
-            "description": "ONS mid-year population estimates; households from the 2011 Census",
+            "census2021_path": "data/population/census2021_la_population_households.csv",
+            "description": "ONS mid-year population estimates; households from the Census nearest the period (2011 or 2021)",
         },
         "n_main_categories": 6,
     }

@@ -16,15 +16,23 @@ POPULATION_COLUMNS: tuple[str, ...] = ("area_code", "area_name", "year", "person
 # --------------------------------------------------------------------------- population
 
 
-def load_population(path: str | Path, *, households_path: str | Path | None = None) -> pd.DataFrame:
+def load_population(
+    path: str | Path,
+    *,
+    households_path: str | Path | None = None,
+    census2021_path: str | Path | None = None,
+) -> pd.DataFrame:
     """Load population denominators (mid-year estimates) into the canonical form.
 
     Reads either the ONS components-of-change layout (``lad23_code, lad23_name,
     year, component, value``, using ``component == "population"``), the
     plain layout (``<lad>_code, <lad>_name, year, population``), or the
     canonical one (``area_code, area_name, year, persons[, households]``).
-    ``households_path`` adds households from a Census file
-    (``la_code, households``) for the Census year (2011).
+    ``households_path`` adds households from a Census 2011 file
+    (``la_code, households``) to the 2011 rows, and ``census2021_path``
+    households from the Census 2021 file (``lad21_code, households``) to
+    the 2021 rows, so a rate per household uses the census nearest the
+    period (see :func:`workbook.assessment.prepare.partnership_population`).
 
     Examples
     --------
@@ -79,7 +87,9 @@ def load_population(path: str | Path, *, households_path: str | Path | None = No
         if given.any():
             out.loc[given.to_numpy(), "households"] = _parse_counts(hh[given], path=path, column=cols["households"]).to_numpy()
     if households_path is not None:
-        out = _add_census_households(out, Path(households_path))
+        out = _add_census_households(out, Path(households_path), year=2011, code_column="la_code")
+    if census2021_path is not None:
+        out = _add_census_households(out, Path(census2021_path), year=2021, code_column="lad21_code")
     dup = out.duplicated(subset=["area_code", "year"])
     if dup.any():
         line = dup.idxmax()
@@ -87,15 +97,13 @@ def load_population(path: str | Path, *, households_path: str | Path | None = No
     return out.sort_values(["area_code", "year"]).reset_index(drop=True)
 
 
-CENSUS_YEAR = 2011
-
-
-def _add_census_households(pop: pd.DataFrame, path: Path) -> pd.DataFrame:
+def _add_census_households(pop: pd.DataFrame, path: Path, *, year: int, code_column: str) -> pd.DataFrame:
     raw = _line_index(_read_csv(path))
-    _require_columns(raw, ("la_code", "households"), path=path)
-    hh = pd.Series(_parse_counts(raw["households"], path=path, column="households").to_numpy(), index=raw["la_code"].str.strip())
+    _require_columns(raw, (code_column, "households"), path=path)
+    hh = pd.Series(_parse_counts(raw["households"], path=path, column="households").to_numpy(),
+                   index=raw[code_column].str.strip())
     out = pop.copy()
-    is_census = out["year"] == CENSUS_YEAR
+    is_census = out["year"] == year
     out.loc[is_census, "households"] = out.loc[is_census, "area_code"].map(hh).astype("Int64")
     return out
 

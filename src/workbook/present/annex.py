@@ -74,12 +74,14 @@ def peer_group_markdown(pc, *, area: str) -> str:  # noqa: ANN001 - PeerComparis
         else "The peers are those listed in the area's configuration."
     )
     return (
-        f"{how}\n\nPeers: {', '.join(names)}. Rates are over {pc.window.label}. An area's rate is *similar* to the "
-        "peer group when the peer rate lies within its 95% interval; otherwise better or worse, with the 99.8% "
-        "interval as a second, stricter tier. Drugs and weapons possession offences mostly reflect police "
-        "activity, so they are compared without judgement. The funnel plot of all crime widens its limits for the "
-        "real variation between areas (overdispersion), so an area can differ from the peer rate by more than "
-        "chance and still sit within the funnel."
+        f"{how}\n\nPeers: {', '.join(names)}. Rates are over {pc.window.label}. Crime rates vary between areas "
+        "far more than chance alone would make them (the table gives this variation as phi; 1 would be chance "
+        "alone), so an area is judged against funnel limits that allow for it, for each offence group as for all "
+        "crime in the funnel plot: *similar* to the peer group when its rate lies within the 95% limits, otherwise "
+        "better or worse, marked 99.8% when beyond those limits too. The same verdict is used in the table, the "
+        "sentences and the priority matrix; the Poisson-only comparison (the area's own 95% interval against the "
+        "peer rate) is shown for reference but not used, because it ignores that variation. Drugs and weapons "
+        "possession offences mostly reflect police activity, so they are compared without judgement."
     )
 
 
@@ -165,10 +167,15 @@ def methods_markdown(assessment, analysis) -> str:  # noqa: ANN001
         "- **Change on last year**: difference and % change, with a two-sample Poisson test (exact conditional) and "
         "the rate ratio's 95% score interval (statsmodels `test_poisson_2indep`, `confint_poisson_2indep`).",
         "- **Rates per 1,000**: exact Poisson intervals below 10 events, Byar's approximation from 10 (as "
-        "PHEindicatormethods `phe_rate`); burglary per 1,000 households.",
-        "- **Comparison with peers**: the Fingertips rule (similar when the peer rate lies inside the area's 95% "
-        "interval; 99.8% as a second tier); funnel limits with an overdispersion adjustment (Spiegelhalter 2005; "
-        "as FunnelPlotR: winsorised z-scores, DerSimonian–Laird τ²).",
+        "PHEindicatormethods `phe_rate`); burglary per 1,000 households from the Census nearest the period (2021 "
+        "from 2021 on, else 2011), everything else per 1,000 residents (mid-year estimates). A year-to-date rate is "
+        "annualised (multiplied by 12 over the months counted) so it compares with 12-month rates such as the "
+        "peer group's; seasonal offences can make an annualised part-year rate differ from the full year's.",
+        "- **Comparison with peers**: the area's rate against funnel limits around the peer-group rate with an "
+        "overdispersion adjustment (Spiegelhalter 2005; as FunnelPlotR: square-root z-scores winsorised at 10%, "
+        "φ = Σz²/n, DerSimonian–Laird τ², limits from √(s² + τ²)), for each offence group: similar within the 95% "
+        "limits, better or worse beyond them (99.8% as a second tier). The Fingertips Poisson rule is shown "
+        "beside it but not used.",
         "- **Control charts**: XmR charts with the NHS England *Making Data Count* rules (as NHSRplotthedots); "
         "limits at the mean ± 2.66 × the mean moving range; not re-based automatically.",
         "- **Five-year trend**: the Fingertips recent-trend marker, a weighted regression over the last five "

@@ -68,7 +68,6 @@ from workbook.present.labels import (
     PEER_FORMATS,
     PEER_LABELS,
     RATE_FORMATS,
-    RATE_LABELS,
     SPC_FORMATS,
     SPC_LABELS,
     SPENDING_FORMATS,
@@ -78,6 +77,7 @@ from workbook.present.labels import (
     TOP_NEIGHBOURHOOD_FORMATS,
     TOP_NEIGHBOURHOOD_LABELS,
     comparison_labels,
+    rate_labels,
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
@@ -178,7 +178,7 @@ def year_to_date(rep: AssessmentReport) -> list[Any]:
         name="ytd_comparison",
         caption=f"Recorded crime by offence group, {a.periods.current.label} against {a.periods.previous.label}",
         formats=COMPARISON_FORMATS | RATE_FORMATS,
-        labels=rep.labels | RATE_LABELS,
+        labels=rep.labels | rate_labels(a.periods.current.n_months),
         csv=r.ytd,
         protect=comparison_protection(r.ytd, label_col="category", category_col="category", total_label=ALL_CRIME,
                                       level="area"),

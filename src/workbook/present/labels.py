@@ -39,11 +39,28 @@ COMPARISON_FORMATS = {
 
 RATE_FORMATS = {"rate_per_1000": "rate", "rate_lower_95": "rate", "rate_upper_95": "rate", "rate_base": "text"}
 RATE_LABELS = {
-    "rate_per_1000": "Rate per 1,000",
+    "rate_per_1000": "Rate per 1,000 a year",
     "rate_lower_95": "95% interval from",
     "rate_upper_95": "95% interval to",
     "rate_base": "Rate per 1,000 of",
 }
+
+
+def rate_labels(months: int) -> dict[str, str]:
+    """Labels of the rate columns, saying when a rate is annualised from fewer months.
+
+    Examples
+    --------
+    >>> rate_labels(8)["rate_per_1000"]
+    'Rate per 1,000 a year (annualised from 8 months)'
+    >>> rate_labels(12)["rate_per_1000"]
+    'Rate per 1,000 a year'
+    """
+    if months >= 12:
+        return dict(RATE_LABELS)
+    return RATE_LABELS | {"rate_per_1000": f"Rate per 1,000 a year (annualised from {months} months)"}
+
+
 SPC_FORMATS = {"latest": "count", "mean": "rate", "lower_limit": "rate", "upper_limit": "rate",
                "special_cause_last_6_months": "count"}
 SPC_LABELS = {
@@ -57,7 +74,8 @@ SPC_LABELS = {
     "special_cause_last_6_months": "Special-cause months (last 6)",
     "trend_5_years": "Five-year trend",
 }
-PEER_FORMATS = {"count": "count", "rate": "rate", "lower_95": "rate", "upper_95": "rate", "peer_rate": "rate"}
+PEER_FORMATS = {"count": "count", "rate": "rate", "lower_95": "rate", "upper_95": "rate", "peer_rate": "rate",
+                "phi": "rate", "z_adjusted": "ratio"}
 PEER_LABELS = {
     "category": "Offence group",
     "count": "Offences (12 months)",
@@ -65,8 +83,11 @@ PEER_LABELS = {
     "lower_95": "95% interval from",
     "upper_95": "95% interval to",
     "peer_rate": "Peer group rate",
-    "comparison": "Compared with peers",
+    "comparison": "Compared with peers (funnel limits allowing for variation between areas)",
     "position": "Rank (best first)",
+    "phi": "Variation between areas (phi, 1 = Poisson)",
+    "z_adjusted": "Adjusted z-score",
+    "comparison_poisson": "Poisson-only comparison (ignores variation between areas; not used)",
 }
 FUNNEL_FORMATS = {"denominator": "count", "observed": "count", "rate": "rate", "lower_95": "rate", "upper_95": "rate",
                   "lower_99_8": "rate", "upper_99_8": "rate"}

@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from workbook.core.errors import ValueInputError
+from workbook.core.polarity import check_polarity
 from workbook.stats.benchmark import WINSORISE_TAIL, _as_float, _fmt
 from workbook.stats.rates import level_label
 
@@ -259,3 +260,37 @@ def _positions(table: pd.DataFrame, levels: tuple[float, ...]) -> list[str]:
                 break
         out.append(label)
     return out
+
+
+def funnel_verdict(position: str, *, polarity: str) -> str:
+    """The peer verdict a funnel position supports: the rule the report states.
+
+    An area is *similar* to its peers when its rate lies within the
+    overdispersion-adjusted 95% limits of the funnel (FunnelPlotR's
+    random-effects limits, Spiegelhalter 2005); beyond them it is *better*
+    or *worse* by the indicator's polarity (or *higher*/*lower* where no
+    judgement is made), marked "(99.8%)" when also beyond the 99.8% limits.
+
+    Examples
+    --------
+    >>> funnel_verdict("within", polarity="lower_is_better")
+    'similar'
+    >>> funnel_verdict("above 99.8%", polarity="lower_is_better")
+    'worse (99.8%)'
+    >>> funnel_verdict("below 95%", polarity="lower_is_better")
+    'better (95%)'
+    >>> funnel_verdict("above 95%", polarity="no_judgement")
+    'higher (95%)'
+    """
+    check_polarity(polarity)
+    if position == "within":
+        return "similar"
+    side, _, level = position.partition(" ")
+    if side not in ("above", "below") or not level.endswith("%"):
+        raise ValueInputError(f"expected a funnel position like 'within' or 'above 95%'; got {position!r}")
+    word = {
+        ("above", "lower_is_better"): "worse", ("below", "lower_is_better"): "better",
+        ("above", "higher_is_better"): "better", ("below", "higher_is_better"): "worse",
+        ("above", "no_judgement"): "higher", ("below", "no_judgement"): "lower",
+    }[(side, polarity)]
+    return f"{word} ({level})"

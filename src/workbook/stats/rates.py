@@ -300,11 +300,15 @@ def add_rate_columns(
     households_label: str = "households",
     count_col: str = "current",
     label_col: str = "category",
+    months: int = 12,
 ) -> pd.DataFrame:
-    """Add a rate per 1,000 with its 95% interval to a comparison table.
+    """Add a rate per 1,000 a year with its 95% interval to a comparison table.
 
     Burglary is per 1,000 households where households are known (as plans
     report it); everything else per 1,000 residents.  ``rate_base`` says which.
+    A count over ``months`` months (a year to date) is annualised: the rate
+    and its interval are multiplied by 12 / ``months``, so they compare with
+    12-month rates (e.g. the peer group's); ``rate_months`` records the months.
 
     Examples
     --------
@@ -312,13 +316,19 @@ def add_rate_columns(
     >>> out = add_rate_columns(t, persons=10_000, households=5_000)
     >>> out["rate_per_1000"].tolist(), out["rate_base"].tolist()
     ([10.0, 10.0], ['residents', 'households'])
+    >>> add_rate_columns(t, persons=10_000, months=8)["rate_per_1000"].tolist()  # 8 months: x 12/8
+    [15.0, 7.5]
     """
+    if not 1 <= int(months) <= 12:
+        raise ValueInputError(f"expected 1 to 12 months for an annualised rate; got {months!r}")
+    scale = 12.0 / int(months)
     out = table.copy()
     is_hh = out[label_col].isin(HOUSEHOLD_CATEGORIES) & (households is not None)
     denom = pd.Series(np.where(is_hh, households or 1, persons), index=out.index, dtype=float)
     r = rate_per_1000(out[count_col].astype(int), denom, conf_levels=(0.95,))
-    out["rate_per_1000"] = r["rate"].to_numpy()
-    out["rate_lower_95"] = r["lower_95"].to_numpy()
-    out["rate_upper_95"] = r["upper_95"].to_numpy()
+    out["rate_per_1000"] = r["rate"].to_numpy() * scale
+    out["rate_lower_95"] = r["lower_95"].to_numpy() * scale
+    out["rate_upper_95"] = r["upper_95"].to_numpy() * scale
     out["rate_base"] = np.where(is_hh, households_label, "residents")
+    out["rate_months"] = int(months)
     return out

@@ -10,7 +10,9 @@ import pytest
 from tests.conftest import MPS_FILE
 from workbook.assessment.peers import build_peer_features, combine_partnership, compare_with_peers
 from workbook.assessment.prepare import prepare_assessment
+from workbook.core.errors import ValueInputError
 from workbook.core.periods import Window
+from workbook.stats.funnel import funnel_verdict
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +63,41 @@ def test_peer_rate_is_the_pooled_rate_of_the_peers(lambeth):
 
 def test_single_force_source_has_no_peers():
     assert compare_with_peers(prepare_assessment("city-of-london", period="2020-12")) is None
+
+
+@pytest.fixture(scope="module")
+def lambeth_peers():
+    return compare_with_peers(prepare_assessment("lambeth", period="2023-11"))
+
+
+def test_peer_verdicts_follow_the_overdispersion_adjusted_funnel(lambeth_peers):
+    """Lambeth 2023-11 (issue 13.1): the Poisson-only rule called Lambeth worse (99.8%) for all
+    crime, other theft and theft from the person and better (99.8%) for vehicle crime and
+    burglary, while areas vary 29 to 523 times more than Poisson; the adjusted funnel puts
+    Lambeth within limits on all of them (all-crime adjusted z = 0.31)."""
+    r = lambeth_peers.rates.set_index("category")
+    assert r.loc["All crime", "z_adjusted"] == pytest.approx(0.313, abs=0.001)
+    assert r["phi"].min() == pytest.approx(29.1, abs=0.1) and r["phi"].max() == pytest.approx(522.7, abs=0.1)
+    poisson = r["comparison_poisson"].to_dict()
+    assert [c for c, v in poisson.items() if v == "worse (99.8%)"] == ["All crime", "Other theft", "Theft from the person"]
+    assert [c for c, v in poisson.items() if v == "better (99.8%)"] == ["Vehicle crime", "Burglary"]
+    assert set(r["comparison"]) == {"similar"}
+
+
+@pytest.mark.parametrize("area", ["lambeth", "lambeth-southwark"])
+def test_the_all_crime_verdict_is_the_funnel_charts(area):
+    """Checked on a partnership the rule was not tuned on: the table's all-crime verdict is the
+    position the funnel chart draws for the area."""
+
+    pc = compare_with_peers(prepare_assessment(area, period="2023-11"))
+    focal = pc.funnel.table.iloc[0]
+    assert pc.rates.iloc[0]["category"] == "All crime"
+    assert pc.rates.iloc[0]["comparison"] == funnel_verdict(focal["position"], polarity="lower_is_better")
+
+
+def test_funnel_verdict_words():
+    assert funnel_verdict("above 95%", polarity="lower_is_better") == "worse (95%)"
+    assert funnel_verdict("above 95%", polarity="higher_is_better") == "better (95%)"
+    assert funnel_verdict("below 99.8%", polarity="no_judgement") == "lower (99.8%)"
+    with pytest.raises(ValueInputError):
+        funnel_verdict("outside", polarity="lower_is_better")
