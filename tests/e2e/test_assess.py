@@ -149,9 +149,10 @@ def test_ytd_table_has_significance_and_rates(lambeth_report):
     # 24,269 offences in 8 months among 318,738 residents (mid-2023), annualised (x 12/8) so the
     # rate compares with 12-month peer rates (issue 13.4; it was the 8-month count over a year's population)
     assert ytd.loc["All crime", "rate_per_1000"] == pytest.approx(24269 / 318738 * 1000 * 12 / 8)
-    # burglary per 1,000 households (130,017 at the 2011 Census)
-    assert ytd.loc["Burglary", "rate_per_1000"] == pytest.approx(1495 / 130017 * 1000)
-    assert ytd.loc["Burglary", "rate_base"] == "households (2011 Census)"
+    # burglary per 1,000 households from the census nearest the period: 134,700 at the 2021 Census
+    # (it was 130,017 at the 2011 Census), annualised like the rest
+    assert ytd.loc["Burglary", "rate_per_1000"] == pytest.approx(1495 / 134_700 * 1000 * 12 / 8)
+    assert ytd.loc["Burglary", "rate_base"] == "households (2021 Census)"
     html = (lambeth_report / "assessment.html").read_text()
     for heading in ("Is the latest month unusual?", "How the area compares with its peers"):
         assert heading in html

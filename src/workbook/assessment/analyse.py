@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbook.assessment.incidents import IncidentAnalysis, analyse_incidents
 from workbook.assessment.peers import PeerComparison, compare_with_peers
 from workbook.assessment.prepare import Assessment
 from workbook.assessment.travel import TravelResult, assess_travel, evaluate_area_targets
@@ -76,6 +77,7 @@ class Analysis:
     actions: pd.DataFrame | None = field(default=None)
     spending: pd.DataFrame | None = field(default=None)
     measures: pd.DataFrame | None = field(default=None)
+    incidents: IncidentAnalysis | None = field(default=None)
 
 
 def _peer_verdict(label: object) -> str:
@@ -219,6 +221,7 @@ def analyse_assessment(a: Assessment) -> Analysis:
         actions=action_tracker(apx.action_plan, as_of=as_of) if apx.action_plan else None,
         spending=spending_table(apx.spending) if apx.spending else None,
         measures=measures_table(apx.measures_of_success, latest_values=latest) if apx.measures_of_success else None,
+        incidents=analyse_incidents(a),
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbook.config.area import AreaConfig, load_area_config
+from workbook.core.counting import split_incidents
 from workbook.core.errors import DataError, PeriodError
 from workbook.core.paths import resolve_path
 from workbook.core.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
@@ -49,6 +50,8 @@ class Assessment:
     main_categories: tuple[str, ...]
     data_path: Path
     data_checksum: str
+    incidents: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    """Anti-social behaviour incidents (police.uk), kept out of ``data`` and every crime total."""
 
     @property
     def first_month(self) -> pd.Timestamp:
@@ -204,8 +207,9 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     fmt = "auto" if data_path else config.data.format
     # Parsed once per file version: a parquet copy keyed by the file's checksum
     # and the loader's code (workbook.data.cache); errors are the loader's own.
-    source = load_source_cached(path, format=fmt)
-    data = select_partnership(source, config, path=path)
+    # ASB incidents are not crimes: kept apart from every crime total (workbook.core.counting)
+    source, _ = split_incidents(load_source_cached(path, format=fmt))
+    data, incidents = split_incidents(select_partnership(load_source_cached(path, format=fmt), config, path=path))
     if data.empty:
         raise DataError("no rows for the partnership in this file", path=path)
     latest_in_data = data["month"].max()
@@ -222,6 +226,7 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
         pop, config, year=periods.current.start.year, path=pop_path, source=config.population.description
     )
     history = data[data["month"] <= month].reset_index(drop=True)
+    incidents = incidents[incidents["month"] <= month].reset_index(drop=True)
     main = choose_main_categories(history, latest=month, n=config.n_main_categories, configured=config.main_categories)
     if month > latest_in_data:  # check_window_in_data has already refused this
         raise PeriodError(f"period {month:%Y-%m} is after the data's last month {latest_in_data:%Y-%m}")
@@ -237,6 +242,7 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
         main_categories=main,
         data_path=path,
         data_checksum=file_checksum(path),
+        incidents=incidents,
     )
 
 

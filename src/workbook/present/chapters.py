@@ -21,6 +21,7 @@ from workbook.assessment.analyse import Analysis, analyse_assessment
 from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
+from workbook.core.counting import INCIDENT_CATEGORIES
 from workbook.present.alt_text import (
     forecast_alt_text,
     funnel_alt_text,
@@ -83,6 +84,7 @@ from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
 from workbook.present.sentences import (
     change_sentences,
+    describe_change,
     describe_span,
     executive_summary,
     explain_targets,
@@ -104,6 +106,7 @@ from workbook.present.tables import (
 from workbook.stats.compare import comparison_protection
 
 ALL_CRIME = "All crime"
+ASB = INCIDENT_CATEGORIES[0]
 FORECAST_COLUMNS = ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
 FUNNEL_COLUMNS = ["area", "denominator", "observed", "rate", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
                   "position"]
@@ -204,6 +207,48 @@ def by_district(rep: AssessmentReport) -> list[Any]:
             csv=full,
             protect=comparison_protection(full, label_col="area_name", total_label="Total", category=cat),
         ))
+    return out
+
+
+def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:
+    """ASB incidents on their own (never in a crime total): year to date, by district, control chart."""
+    a, inc = rep.assessment, rep.analysis.incidents
+    if inc is None:
+        return [Markdown(f"The police data for {md_text(rep.name)} hold no anti-social behaviour incidents "
+                         "(police.uk downloads do; the Met's borough file counts crimes only).")]
+    row = inc.ytd.iloc[0]
+    span = describe_span(a.periods.current.start, a.periods.current.end)
+    out: list[Any] = [
+        Markdown(md_text(describe_change(category=ASB, previous=int(row["previous"]), current=int(row["current"]),
+                                         span=span, significant=bool(row["significant"])))),
+        rep.publisher.table(
+            inc.ytd[["category", *COMPARISON_FORMATS]],
+            name="asb_ytd",
+            caption=f"Anti-social behaviour incidents, {a.periods.current.label} against {a.periods.previous.label}",
+            formats=COMPARISON_FORMATS,
+            labels=rep.labels | {"category": "Incidents"},
+            csv=inc.ytd,
+        ),
+    ]
+    if inc.by_district is not None:
+        out.append(rep.publisher.table(
+            inc.by_district[["area_name", *COMPARISON_FORMATS]],
+            name="asb_by_district",
+            caption=f"Anti-social behaviour incidents by district, {a.periods.current.label}",
+            formats=COMPARISON_FORMATS,
+            labels=rep.labels,
+            csv=inc.by_district.assign(category=ASB),
+        ))
+    out.append(rep.publisher.figure(
+        plot_xmr_grid(inc.xmr),
+        name="asb_control_chart",
+        alt=spc_alt_text(inc.spc_table),
+        caption=f"Control chart of monthly anti-social behaviour incidents, {rep.name}, last 36 months",
+        data=inc.spc_table,
+        formats=SPC_FORMATS,
+        labels=SPC_LABELS,
+    ))
+    out.append(Markdown(markdown_list(spc_sentence(r) for _, r in inc.spc_table.iterrows())))
     return out
 
 
