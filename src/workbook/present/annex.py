@@ -176,8 +176,11 @@ def methods_markdown(assessment, analysis) -> str:  # noqa: ANN001
         "φ = Σz²/n, DerSimonian–Laird τ², limits from √(s² + τ²)), for each offence group: similar within the 95% "
         "limits, better or worse beyond them (99.8% as a second tier). The Fingertips Poisson rule is shown "
         "beside it but not used.",
-        "- **Control charts**: XmR charts with the NHS England *Making Data Count* rules (as NHSRplotthedots); "
-        "limits at the mean ± 2.66 × the mean moving range; not re-based automatically.",
+        "- **Control charts**: XmR charts with the NHS England *Making Data Count* rules as NHSRplotthedots "
+        "0.2.2 applies them by default: limits at the mean ± 2.66 × the mean moving range, after leaving out "
+        "moving ranges of 3.267 × their mean or more; a point outside the limits outranks a run of seven rising or "
+        "falling, which outranks two of three near a limit, which outranks seven on one side of the mean; a "
+        "warning below 13 points; never re-based automatically.",
         "- **Five-year trend**: the Fingertips recent-trend marker, a weighted regression over the last five "
         "12-month totals, significant at 99.8%, with a leave-one-out check of the slope's sign.",
         f"- **Harm**: harm-weighted counts using {md_text(wname)} (version {md_text(wver)}).",
