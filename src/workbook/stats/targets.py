@@ -18,6 +18,18 @@ Conventions, decided here once:
   ``"single"`` applies the whole change once, to year ``years`` only (with
   ``years: 1``, the year after the baseline).  So -8% a year for three years
   compounds to -22.1%, not -24%.
+* A rate per year is a list, ``pct_change: [r1, r2, r3]`` (one per year;
+  a year may be 0, none may point against the polarity).  ``"compound"``
+  applies each year's rate to the year before: B(1 + r1)(1 + r2)...;
+  ``"linear"`` reads each as that year's change from the baseline, as plans
+  print it: year *k* is B(1 + r_k).  Central Bedfordshire's NI 40 (+3%, +5%,
+  +7%, "each on the baseline" 693) is ``[3, 5, 7]`` linear: 714, 728, 742.
+  (So a constant linear rate r is the list [r, 2r, 3r], not [r, r, r]; a
+  linear list that loosens year on year is refused as a likely mix-up.)
+* A final target is ``final_pct_change`` (signed % from the baseline) or
+  ``final`` (the value) reached in year ``years``, along a ``"compound"``
+  path (the same rate each year, B(F/B)^(k/n)) or a ``"linear"`` one (the
+  same step each year, B + (F - B)k/n).
 * Proportions are in per cent (0 to 100); a proportion target or baseline
   above 100 is refused, as is a trajectory that would pass 100.
 * ``baseline`` is a financial year such as ``"2022/23"``.  When
@@ -26,14 +38,19 @@ Conventions, decided here once:
   is refused, and so is one not yet complete unless ``baseline_value`` is
   declared.
 * Values are never rounded here; round only for display.
+
+Published trajectory tables are checked by :func:`check_trajectory_table`:
+each year's count against the previous one and the published (rounded) %,
+the whole-period %, and sums such as "Central Bedfordshire = Mid + South".
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -50,29 +67,50 @@ STATUSES: tuple[str, ...] = ("met", "not met", "on track", "at risk", "off track
 """Every status :func:`evaluate_target` can give."""
 
 
-def target_trajectory(baseline: float, *, pct_change: float, years: int, method: str) -> pd.Series:
+def target_trajectory(
+    baseline: float,
+    *,
+    years: int,
+    method: str,
+    pct_change: float | Sequence[float] | None = None,
+    final_pct_change: float | None = None,
+    final: float | None = None,
+) -> pd.Series:
     """Target for each year after the baseline.
 
-    Year *k*: B(1 + r)^k (``"compound"``), B(1 + k r) (``"linear"``); with
-    ``"single"`` the change applies once, to year ``years`` only.  r is
-    ``pct_change / 100``, signed.  Nothing is rounded.
+    Give exactly one of ``pct_change``, ``final_pct_change`` or ``final``
+    (the module docstring gives the formulas).  r is a signed per cent over
+    100.  Nothing is rounded.
 
     Parameters
     ----------
     baseline
         The baseline value B (>= 0).
+    years
+        How many years the target runs for (n).
+    method
+        ``"single"``, ``"compound"`` or ``"linear"`` (a list of rates or a
+        final target needs ``"compound"`` or ``"linear"``).
     pct_change
         Signed per cent change per year (compound, linear) or in all
-        (single).
-    years
-        How many years the target runs for.
-    method
-        ``"single"``, ``"compound"`` or ``"linear"``.
+        (single); or a list of ``years`` signed per cents, each on the year
+        before (compound) or each year's change from the baseline (linear).
+    final_pct_change
+        Signed per cent change from the baseline to reach in year n.
+    final
+        The value to reach in year n.
 
     Returns
     -------
     pandas.Series
         Targets indexed by year number (1 = the year after the baseline).
+
+    Raises
+    ------
+    ValueInputError
+        For a negative baseline, no or several target forms, a rate of -100
+        or less, a list whose length is not ``years``, a path below zero, or
+        a compound path from or to 0.
 
     Examples
     --------
@@ -82,28 +120,89 @@ def target_trajectory(baseline: float, *, pct_change: float, years: int, method:
     [92.0, 84.0, 76.0]
     >>> target_trajectory(693, pct_change=5, years=2, method="single").round(2).to_dict()
     {2: 727.65}
+
+    Central Bedfordshire's NI 40, +3%, +5%, +7% each on the baseline 693:
+
+    >>> target_trajectory(693, pct_change=[3, 5, 7], years=3, method="linear").round().tolist()
+    [714.0, 728.0, 742.0]
+
+    "Cr d. ex 59", -7%, -5%, -3%, each on the year before (from 1,000):
+
+    >>> target_trajectory(1000, pct_change=[-7, -5, -3], years=3, method="compound").round(3).tolist()
+    [930.0, 883.5, 856.995]
+
+    Robbery, 493 in 2007/08 to 388 by 2010/11 at the same rate each year:
+
+    >>> target_trajectory(493, final=388, years=3, method="compound").round().tolist()
+    [455.0, 420.0, 388.0]
     """
     if not (isinstance(baseline, (int, float, np.number)) and math.isfinite(baseline) and baseline >= 0):
         raise ValueInputError(f"expected a baseline of 0 or more; got {baseline!r}")
     if int(years) < 1:
         raise ValueInputError(f"expected at least 1 year; got {years!r}")
-    if not math.isfinite(pct_change) or pct_change <= -100:
-        raise ValueInputError(f"expected a % change above -100; got {pct_change!r}")
-    r = pct_change / 100.0
-    k = np.arange(1, int(years) + 1)
-    if method == "compound":
-        values = baseline * (1.0 + r) ** k
-    elif method == "linear":
-        values = baseline * (1.0 + k * r)
-        if (values < 0).any():
-            raise ValueInputError(
-                f"a linear change of {pct_change:g}% a year for {years} years goes below zero")
-    elif method == "single":
-        k = np.array([int(years)])
-        values = np.array([baseline * (1.0 + r)])
-    else:
+    n = int(years)
+    if method not in ("single", "compound", "linear"):
         raise ValueInputError(f"expected method 'single', 'compound' or 'linear'; got {method!r}")
-    return pd.Series(values.astype(float), index=pd.Index(k, name="year"), name="target")
+    given = {k: v for k, v in (("pct_change", pct_change), ("final_pct_change", final_pct_change),
+                               ("final", final)) if v is not None}
+    if len(given) != 1:
+        found = " and ".join(given) if given else "none"
+        raise ValueInputError(f"expected exactly one of pct_change, final_pct_change or final; got {found}")
+    k = np.arange(1, n + 1)
+    if final is not None or final_pct_change is not None:
+        if method == "single":
+            raise ValueInputError("a final target needs method 'compound' or 'linear'; for one change in the "
+                                  "last year use pct_change with 'single'")
+        if final_pct_change is not None:
+            _check_rate(final_pct_change, what="final_pct_change")
+            end = baseline * (1.0 + final_pct_change / 100.0)
+        else:
+            end = float(final)
+            if not (math.isfinite(end) and end >= 0):
+                raise ValueInputError(f"expected a final value of 0 or more; got {final!r}")
+        if method == "compound":
+            if baseline == 0 or end == 0:
+                raise ValueInputError(f"a compound path cannot run from {baseline:g} to {end:g}; use 'linear'")
+            values = baseline * (end / baseline) ** (k / n)
+        else:
+            values = baseline + (end - baseline) * k / n
+        values[-1] = end
+    elif isinstance(pct_change, (Sequence, np.ndarray, pd.Series)) and not isinstance(pct_change, str):
+        rates = np.asarray(pct_change, dtype=float)
+        if rates.ndim != 1 or rates.size != n:
+            raise ValueInputError(f"expected {n} yearly rates (one per year); got {list(rates.ravel())}")
+        for r in rates:
+            _check_rate(r, what="pct_change")
+        if method == "compound":
+            values = baseline * np.cumprod(1.0 + rates / 100.0)
+        elif method == "linear":
+            values = baseline * (1.0 + rates / 100.0)
+        else:
+            raise ValueInputError("method 'single' applies one change; a list of yearly rates needs "
+                                  "'compound' or 'linear'")
+    else:
+        _check_rate(pct_change, what="pct_change")
+        r = float(pct_change) / 100.0
+        if method == "compound":
+            values = baseline * (1.0 + r) ** k
+        elif method == "linear":
+            values = baseline * (1.0 + k * r)
+            if (values < 0).any():
+                raise ValueInputError(
+                    f"a linear change of {pct_change:g}% a year for {years} years goes below zero")
+        else:
+            k = np.array([n])
+            values = np.array([baseline * (1.0 + r)])
+    return pd.Series(np.asarray(values, dtype=float), index=pd.Index(k, name="year"), name="target")
+
+
+def _check_rate(value: Any, *, what: str) -> None:
+    try:
+        ok = math.isfinite(float(value)) and float(value) > -100
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueInputError(f"expected {what} as a % change above -100; got {value!r}")
 
 
 def _year_number(spec: TargetSpec, financial_year: str) -> int:
@@ -134,6 +233,11 @@ def target_for_year(spec: TargetSpec, financial_year: str, *, baseline_value: fl
     ...                   baseline="2007/08", baseline_value=693, pct_change=5, trajectory="single", years=2)
     >>> round(target_for_year(spec, "2009/10"))
     728
+    >>> spec = TargetSpec(name="NI 40", indicator="count", category="Drugs", polarity="higher_is_better",
+    ...                   baseline="2007/08", baseline_value=693, pct_change=[3, 5, 7], trajectory="linear",
+    ...                   years=3)
+    >>> [round(target_for_year(spec, fy)) for fy in ("2008/09", "2009/10", "2010/11")]
+    [714, 728, 742]
     """
     k = _year_number(spec, financial_year)
     if spec.level is not None:
@@ -141,14 +245,22 @@ def target_for_year(spec: TargetSpec, financial_year: str, *, baseline_value: fl
             raise PeriodError(f"target {spec.name!r} starts after its baseline {spec.baseline}; "
                               f"got {financial_year}")
         return float(spec.level)
-    base = _baseline(spec, baseline_value)
-    trajectory = target_trajectory(base, pct_change=float(spec.pct_change), years=spec.years,
-                                   method=str(spec.trajectory))
+    trajectory = _spec_trajectory(spec, _baseline(spec, baseline_value))
     if k not in trajectory.index:
         years = ", ".join(f"year {i}" for i in trajectory.index)
         raise PeriodError(f"target {spec.name!r} (baseline {spec.baseline}) sets no target for "
                           f"{financial_year} (year {k}); it covers {years}")
     return float(trajectory.loc[k])
+
+
+def _spec_trajectory(spec: TargetSpec, base: float) -> pd.Series:
+    if spec.final is not None:
+        lower = spec.polarity == "lower_is_better"
+        if (lower and spec.final > base) or (not lower and spec.final < base):
+            logger.warning("target %r: final %g is %s the baseline %g, so the path %s", spec.name, spec.final,
+                           "above" if lower else "below", base, "rises" if lower else "falls")
+    return target_trajectory(base, years=spec.years, method=str(spec.trajectory), pct_change=spec.pct_change,
+                             final_pct_change=spec.final_pct_change, final=spec.final)
 
 
 def _baseline(spec: TargetSpec, baseline_value: float | None) -> float:
@@ -437,3 +549,168 @@ def evaluate_target(
         target_to_date=to_date, projected=point, projected_lower=lo, projected_upper=hi, level=level,
         probability_met=prob, status=status, year_complete=False, basis=basis,
     )
+
+
+PROBLEM_COLUMNS: tuple[str, ...] = ("row", "year", "check", "expected", "published", "parts")
+"""Columns of :func:`check_trajectory_table`'s result."""
+
+_OVERALL = "overall %"
+
+
+def _column_year(column: Any) -> str | None:
+    """The financial year a count column is named after, else None."""
+    try:
+        parse_financial_year(str(column))
+    except PeriodError:
+        return None
+    return str(column).strip()
+
+
+def check_trajectory_table(
+    table: pd.DataFrame,
+    *,
+    identities: Mapping[str, Sequence[str]] | None = None,
+    pct_decimals: int = 0,
+    count_rounding: float = 0.5,
+    identity_tolerance: float = 1.0,
+) -> pd.DataFrame:
+    """Check a published trajectory table for internal consistency.
+
+    A row is internally consistent when every published % agrees with its
+    counts: each year's change on the year before (``"year %"``) and the
+    change from the first year to the last (``"overall %"``).  A % agrees
+    when some exact counts that round to the published ones give a change
+    that rounds to the published %: the % may be off by half its last
+    digit, each count by ``count_rounding``.  An identity (a row that is
+    the sum of others, e.g. Central Bedfordshire = Mid + South Bedfordshire)
+    holds in a year when the parts add to the published whole within
+    ``identity_tolerance``.
+
+    Parameters
+    ----------
+    table
+        One row per area (or category), labelled by the index.  Count
+        columns are named by financial year (``"2007/08"``), earliest
+        first; ``"<year> %"`` holds the published % change on the year
+        before and ``"overall %"`` the change from the first count column to
+        the last.  Either kind of % column may be absent or hold NaN (not
+        published), and then is not checked.
+    identities
+        ``{whole: [part, ...]}`` by row label, e.g. ``{"C Beds": ["M Beds",
+        "S Beds"], "Total": ["N Beds", "C Beds"]}``.
+    pct_decimals
+        Decimal places the % columns were published to (0: whole per cent).
+    count_rounding
+        How far a published count may be from the exact figure behind it
+        (0.5 for counts rounded to whole numbers; 0 to take them as exact).
+    identity_tolerance
+        How far a sum of rounded parts may be from its rounded whole.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem, columns :data:`PROBLEM_COLUMNS`: the ``row``
+        label, the ``year`` (the last year for ``"overall %"``), the
+        ``check`` (``"year %"``, ``"overall %"`` or ``"identity"``),
+        ``expected`` (the % the published counts give, or the sum of the
+        parts), ``published``, and for an identity its ``parts`` joined by
+        ``" + "``.  Empty when everything agrees.
+
+    Raises
+    ------
+    ValueInputError
+        For a column that is none of the above, count columns out of order,
+        a % column without its count column, a negative or missing count,
+        duplicate row labels, or an identity naming a row not in the table.
+
+    Examples
+    --------
+    Central Bedfordshire's robbery trajectory (DOMAIN.md), with North
+    Bedfordshire's 2009/10 figure mistyped as 263 for 253:
+
+    >>> t = pd.DataFrame({"2007/08": [301, 192, 493], "2008/09": [276, 179, 455], "2008/09 %": [-8, -7, -8],
+    ...                   "2009/10": [263, 167, 420], "2009/10 %": [-8, -7, -8]},
+    ...                  index=["N Beds", "C Beds", "Total"])
+    >>> p = check_trajectory_table(t, identities={"Total": ["N Beds", "C Beds"]})
+    >>> p[["row", "year", "check", "published"]].values.tolist()
+    [['N Beds', '2009/10', 'year %', -8.0], ['Total', '2009/10', 'identity', 420.0]]
+    >>> round(float(p["expected"].iloc[0]), 2), float(p["expected"].iloc[1])
+    (-4.71, 430.0)
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ValueInputError(f"expected a DataFrame of counts by year; got {type(table).__name__}")
+    if table.index.has_duplicates:
+        dupes = sorted({str(x) for x in table.index[table.index.duplicated()]})
+        raise ValueInputError(f"expected one row per label; {', '.join(dupes)} repeated")
+    if pct_decimals < 0 or count_rounding < 0 or identity_tolerance < 0:
+        raise ValueInputError("expected pct_decimals, count_rounding and identity_tolerance of 0 or more")
+    years: list[str] = []
+    pct_cols: dict[str, Any] = {}
+    overall = None
+    for col in table.columns:
+        name = str(col).strip()
+        if _column_year(name) is not None:
+            years.append(name)
+        elif name.endswith("%") and _column_year(name[:-1]) is not None:
+            pct_cols[_column_year(name[:-1])] = col
+        elif name == _OVERALL:
+            overall = col
+        else:
+            raise ValueInputError(f"column {col!r} is not a financial year ('2007/08'), a '<year> %' change "
+                                  f"or {_OVERALL!r}")
+    if not years:
+        raise ValueInputError("expected at least one count column named by financial year, e.g. '2007/08'")
+    starts = [parse_financial_year(y).start for y in years]
+    if starts != sorted(starts) or len(set(starts)) != len(starts):
+        raise ValueInputError(f"expected count columns earliest first, each once; got {years}")
+    for y in pct_cols:
+        if y not in years[1:]:
+            raise ValueInputError(f"column '{y} %' needs a count column {y!r} after the first year {years[0]}")
+    by_name = {str(c).strip(): c for c in table.columns}
+    counts = table[[by_name[y] for y in years]].apply(pd.to_numeric, errors="coerce").astype(float)
+    counts.columns = years
+    bad = counts.isna() | (counts < 0)
+    if bad.any().any():
+        row, year = next((r, y) for r in counts.index for y in years if bad.loc[r, y])
+        raise ValueInputError(f"row {row!r}, column {year!r}: expected a count of 0 or more; "
+                              f"got {table.loc[row, by_name[year]]!r}")
+
+    for whole, parts in (identities or {}).items():
+        missing = [p for p in [whole, *parts] if p not in counts.index]
+        if missing or not parts:
+            raise ValueInputError(f"identity for {whole!r} names rows not in the table: {missing or 'no parts'}")
+
+    half = 0.5 * 10.0 ** (-pct_decimals) + 1e-9
+    e = float(count_rounding)
+    problems: list[dict[str, Any]] = []
+
+    def check_pct(row: Any, year: str, before: float, after: float, published: Any, check: str) -> None:
+        published = pd.to_numeric(published, errors="coerce")
+        if pd.isna(published):
+            return
+        expected = 100.0 * (after / before - 1.0) if before > 0 else math.nan
+        low = 100.0 * ((max(after - e, 0.0)) / (before + e) - 1.0) if before + e > 0 else math.nan
+        high = 100.0 * ((after + e) / (before - e) - 1.0) if before - e > 0 else math.inf
+        agrees = not math.isnan(low) and low <= published + half and high >= published - half
+        if not agrees:
+            problems.append({"row": row, "year": year, "check": check, "expected": expected,
+                             "published": float(published), "parts": None})
+
+    for row in counts.index:
+        for prev, year in pairwise(years):
+            if year in pct_cols:
+                check_pct(row, year, counts.loc[row, prev], counts.loc[row, year],
+                          table.loc[row, pct_cols[year]], "year %")
+        if overall is not None and len(years) > 1:
+            check_pct(row, years[-1], counts.loc[row, years[0]], counts.loc[row, years[-1]],
+                      table.loc[row, overall], "overall %")
+        for whole, parts in (identities or {}).items():
+            if whole != row:
+                continue
+            for year in years:
+                total = float(counts.loc[list(parts), year].sum())
+                if abs(total - counts.loc[row, year]) > identity_tolerance + 1e-9:
+                    problems.append({"row": row, "year": year, "check": "identity", "expected": total,
+                                     "published": float(counts.loc[row, year]),
+                                     "parts": " + ".join(str(p) for p in parts)})
+    return pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS))
