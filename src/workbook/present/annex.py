@@ -24,7 +24,7 @@ def title_markdown(assessment) -> str:  # noqa: ANN001 - Assessment (import woul
     return (
         f"# {md_text(a.config.name)}: Partnership Strategic Assessment {a.periods.financial_year}\n\n"
         f"Police recorded crime for {a.periods.current.label}, compared with the same months a year earlier "
-        f"({a.periods.previous.label}). Prepared with csp-workbook from {md_text(a.config.data.description)}."
+        f"({a.periods.previous.label}). Prepared with csp-workbook from {md_text(a.config.source.description)}."
     )
 
 
@@ -39,8 +39,8 @@ def sources_markdown(assessment) -> str:  # noqa: ANN001
     """
     a = assessment
     return (
-        f"- **Police recorded crime**: {md_text(a.config.data.description)}, {a.first_month:%B %Y} to "
-        f"{a.latest_month:%B %Y}. {md_text(a.config.data.licence)}\n"
+        f"- **Police recorded crime**: {md_text(a.config.source.description)}, {a.first_month:%B %Y} to "
+        f"{a.latest_month:%B %Y}. {md_text(a.config.source.licence)}\n"
         f"- **Population**: {md_text(a.population.source)}. Source: Office for National Statistics licensed under the "
         "Open Government Licence v3.0.\n"
         "- Counts are offences recorded by the police in the month; recent months may be revised by later "
@@ -183,7 +183,15 @@ def methods_markdown(assessment, analysis) -> str:  # noqa: ANN001
         "warning below 13 points; never re-based automatically.",
         "- **Five-year trend**: the Fingertips recent-trend marker, a weighted regression over the last five "
         "12-month totals, significant at 99.8%, with a leave-one-out check of the slope's sign.",
-        f"- **Harm**: harm-weighted counts using {md_text(wname)} (version {md_text(wver)}).",
+        f"- **Harm**: harm-weighted counts using {md_text(wname)} (version {md_text(wver)}): the ONS Crime "
+        "Severity Score weight of each Home Office offence code (2019/20 list, in days of custody equivalent); a "
+        "police.uk category's weight is the average of its offences' weights over an assumed mix: England and Wales "
+        "recorded offences in 2018 by ONS sub-group (police force area Table P1; sub-groups the table does not "
+        "separate are split as in London), with each sub-group's codes weighted equally or, where marked, its main "
+        "offence alone, leaving out rarer and more serious codes such as aggravated burglary and GBH with intent "
+        "(so those weights, violence above all, are lower bounds). Robbery, theft from the person, bicycle theft "
+        "and shoplifting carry their published weight whatever the mix, and where the data give the Metropolitan "
+        "Police's minor categories each is weighted separately, so the area's own mix sets its category weights.",
         "- **Priority setting**: a scanning matrix scoring volume, rate against peers, direction of travel, harm, "
         "performance against target, public concern, statutory duty and emerging issues; the analyst's overrides "
         "are shown beside the recommendation.",
