@@ -3,7 +3,8 @@
 ``workbook assess`` runs the assessment for one area and period;
 ``workbook batch`` runs many (a schedule, or every configured area) in
 parallel and prints a summary table; ``workbook areas`` lists the configured
-areas.  Input errors are printed as one line naming the parameter, file or
+areas; ``workbook new-area NAME`` writes an area config for any partnership
+in England and Wales from the ONS lookups.  Input errors are printed as one line naming the parameter, file or
 key and what was expected, with exit status 2 (a traceback only with
 ``--debug``); a failed run exits 1, as does a batch in which any run failed.
 """
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from workbook.config.area import list_areas
+from workbook.config.generate import write_area_config
 from workbook.config.parameters import check_period
 from workbook.config.schedule import all_configured_runs, london_borough_runs, read_schedule
 from workbook.core.errors import RunError, WorkbookError
@@ -57,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     assess = sub.add_parser("assess", help="run the assessment and publish its HTML report")
     assess.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
     assess.add_argument("--period", default=None, help="assessment month YYYY-MM (default: latest in the data)")
-    assess.add_argument("--data", default=None, help="police data file or folder to use instead of the area's default")
+    assess.add_argument("--data", action="append", default=None, metavar="PATH",
+                        help="police data file or folder to use instead of the area's; give it again for more "
+                             "sources (joined into one series, the newer winning where they overlap)")
     assess.add_argument("--output", default=None, help="folder to write <area>/<period>/ into (default: reports/)")
     assess.add_argument("--force", action="store_true", help="run even if the report is up to date")
     assess.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
@@ -77,6 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="re-run areas whose reports are up to date")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_parser("areas", help="list the configured areas")
+    new_area = sub.add_parser("new-area", help="write an area config for any partnership in England and Wales",
+                              description="Write config/areas/<slug>.yml for a Community Safety Partnership (or a "
+                                          "district) from the ONS lookups: its districts, force, data and population, "
+                                          "with empty analyst sections to fill in.")
+    new_area.add_argument("name", help='a CSP or district name or code, e.g. "Central Bedfordshire" or E06000056')
+    new_area.add_argument("--config-dir", default=None, metavar="FOLDER",
+                          help="write the config here instead of config/areas/")
+    new_area.add_argument("--force", action="store_true", help="overwrite an existing config")
     return parser
 
 
@@ -121,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "batch":
             return _batch(args)
+        if args.command == "new-area":
+            print(write_area_config(args.name, folder=args.config_dir, force=args.force))
+            return 0
 
         result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
                                 force=args.force, run_timeout=args.timeout)

@@ -20,6 +20,7 @@ from workbook.assessment.travel import TravelResult, assess_travel, evaluate_are
 from workbook.config.appendices import Appendices, load_appendices
 from workbook.config.priorities import load_priority_settings
 from workbook.config.targets import load_targets
+from workbook.core.categories import NOT_IN_ALL_CRIME
 from workbook.core.errors import WorkbookError
 from workbook.core.paths import resolve_path
 from workbook.core.polarity import category_polarity
@@ -127,6 +128,28 @@ def build_candidates(
     return out
 
 
+def weigh_harm(a: Assessment, ytd: pd.DataFrame) -> pd.DataFrame:
+    """Harm this year to date, weighted at the finest category the data hold (the Met's minor
+    categories, e.g. residential against business burglary), summed to police.uk categories;
+    a category with no offences this year keeps a harm share of 0.
+
+    Examples
+    --------
+    >>> from workbook.assessment.prepare import prepare_assessment
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> h = weigh_harm(a, compare_periods(a.data, current=a.periods.current, previous=a.periods.previous))
+    >>> h.set_index("category").loc["Burglary", "count"]
+    np.int64(1495)
+    """
+    weights = load_harm_weights()
+    w = a.periods.current
+    rows = a.data[(a.data["month"] >= w.start) & (a.data["month"] <= w.end) & a.data["category"].isin(weights["category"])]
+    zero = ytd.loc[ytd["category"].isin(weights["category"]), ["category"]].assign(
+        source_category=lambda d: d["category"], count=0)
+    return harm_weighted(pd.concat([rows[["category", "source_category", "count"]], zero], ignore_index=True),
+                         weights=weights, population=a.population.persons, detail="source_category")
+
+
 def analyse_assessment(a: Assessment) -> Analysis:
     """Compute every result the report shows.
 
@@ -157,7 +180,7 @@ def analyse_assessment(a: Assessment) -> Analysis:
         else {}
     )
     monthly = a.monthly()
-    categories = [c for c in ytd["category"] if c != ALL_CRIME]
+    categories = [c for c in ytd["category"] if c != ALL_CRIME and c not in NOT_IN_ALL_CRIME]
     polarities = {c: category_polarity(c) for c in monthly.columns}
     xmr = compute_xmr_by_category(monthly, categories=a.main_categories, polarities=polarities)
     trends = {c: compute_annual_trend(monthly[c], polarity=polarities[c]) for c in monthly.columns}
@@ -168,13 +191,7 @@ def analyse_assessment(a: Assessment) -> Analysis:
     trav = assess_travel(monthly, categories=a.main_categories, trends=trends, area_code=area_code)
     specs = load_targets(cfg.targets, as_of=a.latest_month)
     target_table = evaluate_area_targets(a, specs=specs) if specs else None
-    harm_table = harm_weighted(
-        ytd[(ytd["category"] != ALL_CRIME) & ytd["category"].isin(load_harm_weights()["category"])][
-            ["category", "current"]
-        ].rename(columns={"current": "count"}),
-        weights=load_harm_weights(),
-        population=a.population.persons,
-    )
+    harm_table = weigh_harm(a, ytd)
     parent = dict(zip(a.data["subcategory"], a.data["category"]))
     statuses = {} if target_table is None else {
         parent.get(c, c): s for c, s in zip(target_table["category"], target_table["status"])

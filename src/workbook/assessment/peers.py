@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.core.categories import NOT_IN_ALL_CRIME
 from workbook.core.periods import Window, rolling_12_months
 from workbook.core.polarity import category_polarity
 from workbook.data.population import load_census_areas
@@ -150,7 +151,7 @@ def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerCompar
     """
     a = assessment
     cfg = a.config
-    if cfg.data.select == "all":
+    if cfg.source.select == "all":
         # the whole file is this partnership (a force's own download): any other
         # "areas" in it are only where its records were snapped, not peers
         logger.info("%s: the police source covers only this partnership; no peer comparison", cfg.name)
@@ -176,7 +177,7 @@ def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerCompar
     names[me] = cfg.short_name
     rows = source[(source["month"] >= window.start) & (source["month"] <= window.end) & source["area_code"].isin(members)]
     counts = rows.groupby(["area_code", "category"])["count"].sum().unstack(fill_value=0)
-    counts[ALL_CRIME] = counts.sum(axis=1)
+    counts[ALL_CRIME] = counts.drop(columns=list(NOT_IN_ALL_CRIME), errors="ignore").sum(axis=1)
     counts = counts.reindex(members, fill_value=0)
     residents = features.loc[members, "residents"]
     cats = [ALL_CRIME, *(categories or a.main_categories)]
@@ -189,6 +190,8 @@ def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerCompar
         mine = r.loc[me]
         # The verdict is the funnel's: limits allowing for the variation between areas
         # (overdispersion), so the table, the sentences and the matrix agree with the funnel.
+        if benchmark <= 0:  # the peers record none: nothing to compare with
+            continue
         funnel_cat = compute_funnel_limits(benchmark, residents, observed=counts[cat].astype(float))
         position = funnel_cat.table.loc[me, "position"]
         poisson = compare_to_benchmark(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from workbook.core.errors import DataError, PeriodError
 from workbook.core.paths import resolve_path
 from workbook.core.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
 from workbook.data.cache import load_source_cached
+from workbook.data.combine import combine_sources, make_source
 from workbook.data.population import load_population
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,12 @@ class Assessment:
     main_categories: tuple[str, ...]
     data_path: Path
     data_checksum: str
+    data_paths: tuple[Path, ...] = ()
+    """Every source file or folder, oldest vintage first (``data_path`` is the newest)."""
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    """Counts a newer source changed in an older one's months (:func:`workbook.data.combine.combine_sources`)."""
+    months_from: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    """Which source each month came from."""
     incidents: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     """Anti-social behaviour incidents (police.uk), kept out of ``data`` and every crime total."""
 
@@ -107,6 +116,67 @@ def file_checksum(path: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class AreaSources:
+    """An area's police data joined from its sources, with what came from where."""
+
+    data: pd.DataFrame
+    paths: tuple[Path, ...]
+    revisions: pd.DataFrame
+    months_from: pd.DataFrame
+    checksum: str
+
+
+def split_data_paths(data_path: str | Path | Sequence[str | Path] | None) -> list[Path]:
+    """The paths given for ``--data``: one, several, or one string of several joined by ``os.pathsep``.
+
+    Examples
+    --------
+    >>> [p.name for p in split_data_paths(f"a.csv{os.pathsep}b")]
+    ['a.csv', 'b']
+    >>> split_data_paths(None)
+    []
+    """
+    if not data_path:
+        return []
+    items = [data_path] if isinstance(data_path, (str, Path)) else list(data_path)
+    out = []
+    for item in items:
+        out += [resolve_path(p, base=Path.cwd()) for p in str(item).split(os.pathsep) if p.strip()]
+    return out
+
+
+def load_area_sources(config: AreaConfig, *, data_path: str | Path | Sequence[str | Path] | None = None) -> AreaSources:
+    """Load every source of an area (the config's, or ``data_path`` instead) and join them into one series.
+
+    Each source is parsed once per file version (a parquet copy keyed by its
+    checksum and the loader's code, :mod:`workbook.data.cache`); where sources
+    overlap the newer vintage wins month by month (:func:`combine_sources`).
+
+    Examples
+    --------
+    >>> from workbook.config.area import load_area_config
+    >>> s = load_area_sources(load_area_config("lambeth"))
+    >>> [p.name for p in s.paths], s.revisions.empty
+    (['MPS_Borough_Level_Crime_Historical.csv'], True)
+    """
+    given = split_data_paths(data_path)
+    if given:
+        specs = [(p, "auto", None) for p in given]
+    else:
+        specs = [(resolve_path(s.path), s.format, s.vintage) for s in config.sources]
+    sources = [make_source(load_source_cached(p, format=fmt, category_map=config.category_map), path=p, vintage=vintage)
+               for p, fmt, vintage in specs]
+    combined = combine_sources(sources, areas=None if config.source.select == "all" else config.area_codes)
+    ordered = tuple(s.path for s in sorted(sources, key=lambda s: (s.vintage, s.data["month"].max())))
+    h = hashlib.sha256()
+    for p in ordered:
+        h.update(file_checksum(p).encode())
+    checksum = file_checksum(ordered[0]) if len(ordered) == 1 else h.hexdigest()
+    return AreaSources(data=combined.data, paths=ordered, revisions=combined.revisions,
+                       months_from=combined.months_from, checksum=checksum)
+
+
 def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) -> pd.DataFrame:
     """The rows of ``data`` that belong to the partnership.
 
@@ -114,7 +184,7 @@ def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) ->
     codes; each code must occur in the data (a typo would otherwise give a
     report of nothing).
     """
-    if config.data.select == "all":
+    if config.source.select == "all":
         return data.reset_index(drop=True)
     present = set(data["area_code"].unique())
     absent = [a for a in config.areas if a.code not in present]
@@ -181,7 +251,9 @@ def choose_main_categories(data: pd.DataFrame, *, latest: pd.Timestamp, n: int, 
     return tuple(totals.index[:n])
 
 
-def prepare_assessment(area: str | Path, *, period: str | None = None, data_path: str | Path | None = None) -> Assessment:
+def prepare_assessment(
+    area: str | Path, *, period: str | None = None, data_path: str | Path | Sequence[str | Path] | None = None
+) -> Assessment:
     """Load and check everything an assessment needs.
 
     Parameters
@@ -203,13 +275,11 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
     ('April to November 2023', 2023)
     """
     config = load_area_config(area)
-    path = resolve_path(data_path, base=Path.cwd()) if data_path else config.data_path()
-    fmt = "auto" if data_path else config.data.format
-    # Parsed once per file version: a parquet copy keyed by the file's checksum
-    # and the loader's code (workbook.data.cache); errors are the loader's own.
+    combined = load_area_sources(config, data_path=data_path)
+    path = combined.paths[-1]
     # ASB incidents are not crimes: kept apart from every crime total (workbook.core.counting)
-    source, _ = split_incidents(load_source_cached(path, format=fmt))
-    data, incidents = split_incidents(select_partnership(load_source_cached(path, format=fmt), config, path=path))
+    source, _ = split_incidents(combined.data)
+    data, incidents = split_incidents(select_partnership(combined.data, config, path=path))
     if data.empty:
         raise DataError("no rows for the partnership in this file", path=path)
     latest_in_data = data["month"].max()
@@ -241,7 +311,10 @@ def prepare_assessment(area: str | Path, *, period: str | None = None, data_path
         periods=periods,
         main_categories=main,
         data_path=path,
-        data_checksum=file_checksum(path),
+        data_checksum=combined.checksum,
+        data_paths=combined.paths,
+        revisions=combined.revisions,
+        months_from=combined.months_from,
         incidents=incidents,
     )
 

@@ -48,6 +48,10 @@ class DataSource(_Strict):
     )
     description: str = Field(min_length=1, description="the source as a reader should see it named")
     licence: str = "Contains public sector information licensed under the Open Government Licence v3.0."
+    vintage: str | None = Field(
+        None, pattern=r"^\d{4}-\d{2}$",
+        description="YYYY-MM the source was published up to; default its own last month (newer wins overlaps)",
+    )
 
 
 class PopulationSource(_Strict):
@@ -65,12 +69,19 @@ class AreaConfig(_Strict):
     short_name: str = Field(min_length=1)
     csp_code: str | None = None
     areas: list[AreaRef] = Field(min_length=1)
-    data: DataSource
+    data: DataSource | list[DataSource] = Field(
+        description="one source, or several joined into one series (the newer vintage wins where they overlap)"
+    )
     population: PopulationSource
     main_categories: list[str] = Field(
         default_factory=list, description="categories charted and forecast; default: the largest by volume"
     )
     n_main_categories: int = Field(6, ge=1, le=14)
+    category_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="categories a Met file carries that the package's category map does not: the category as the "
+        "file spells it -> a harmonised subcategory (e.g. 'Residential burglary') or category",
+    )
     peers: list[str] = Field(default_factory=list, description="area codes of peer partnerships")
     # Slots later chapters fill; each is validated by its own module.
     targets: list[dict[str, Any]] = Field(default_factory=list)
@@ -111,7 +122,17 @@ class AreaConfig(_Strict):
         return load_disclosure_rule(self.disclosure)
 
     def data_path(self) -> Path:
-        return resolve_path(self.data.path)
+        return resolve_path(self.source.path)
+
+    @property
+    def sources(self) -> list[DataSource]:
+        """Every data source, as listed."""
+        return list(self.data) if isinstance(self.data, list) else [self.data]
+
+    @property
+    def source(self) -> DataSource:
+        """The first source listed: its description, licence and selection rule stand for the series."""
+        return self.sources[0]
 
 
 def parse_area_config(raw: Any, *, path: str | Path | None = None, slug: str | None = None) -> AreaConfig:

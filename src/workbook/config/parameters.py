@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -266,9 +267,8 @@ def check_parameters(values: Mapping[str, Any], *, notebook: str | Path = NOTEBO
         check_area(values["area"])
     if values.get("period"):
         check_period(values["period"])
-    if values.get("data_path"):
-        data = resolve_path(values["data_path"], base=Path.cwd())
-        if not data.exists():
+    for part in str(values.get("data_path") or "").split(os.pathsep):  # several sources joined by os.pathsep
+        if part.strip() and not (data := resolve_path(part, base=Path.cwd())).exists():
             raise ParameterError(f"no such file or folder {data}", name="data_path")
     return dict(values)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-INCIDENT_CATEGORIES: tuple[str, ...] = ("Anti-social behaviour",)
+from workbook.core.categories import ANTI_SOCIAL_BEHAVIOUR
+
+INCIDENT_CATEGORIES: tuple[str, ...] = (ANTI_SOCIAL_BEHAVIOUR,)
 """Categories counted as incidents, outside every crime total."""
 
 

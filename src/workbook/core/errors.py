@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 
 class WorkbookError(Exception):
@@ -93,8 +93,22 @@ class RunError(WorkbookError):
     """Executing or exporting a report failed."""
 
 
+def _model_names() -> set[str]:
+    seen: set[type] = set()
+    stack: list[type] = [BaseModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return {cls.__name__ for cls in seen}
+
+
 def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc)
+    # pydantic names the member of a union it tried ("DataSource", "list[DataSource]"): left out, so
+    # the key reads as the user wrote it ("data.fromat")
+    models = _model_names()
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and (p in models or "[" in p)))
 
 
 def validation_to_config_error(exc: ValidationError, *, path: str | Path | None, prefix: str = "") -> ConfigError:

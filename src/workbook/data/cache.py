@@ -15,10 +15,12 @@ skipped with a log message, never an error.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
 from collections import OrderedDict
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -98,7 +100,7 @@ def loader_fingerprint() -> str:
     return h.hexdigest()
 
 
-def source_cache_key(path: str | Path, *, format: str = "auto") -> str:
+def source_cache_key(path: str | Path, *, format: str = "auto", category_map: Mapping[str, str] | None = None) -> str:
     """The cache key of a source: its bytes, the format asked for, and the loader's code.
 
     Examples
@@ -111,6 +113,7 @@ def source_cache_key(path: str | Path, *, format: str = "auto") -> str:
     h = hashlib.sha256()
     h.update(checksum_path(path).encode())
     h.update(format.encode())
+    h.update(json.dumps(sorted((category_map or {}).items())).encode())  # an area's own category map
     h.update(loader_fingerprint().encode())
     return h.hexdigest()
 
@@ -150,7 +153,9 @@ def _write_cached(df: pd.DataFrame, file: Path) -> None:
         logger.info("not caching parsed data at %s: %s", file.parent, exc.strerror or exc)
 
 
-def load_source_cached(path: str | Path, *, format: str = "auto", use_disk: bool = True) -> pd.DataFrame:
+def load_source_cached(
+    path: str | Path, *, format: str = "auto", use_disk: bool = True, category_map: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """:func:`workbook.data.sources.load_source`, cached by checksum.
 
     Parameters
@@ -181,16 +186,16 @@ def load_source_cached(path: str | Path, *, format: str = "auto", use_disk: bool
 
     path = Path(path)
     try:
-        key = source_cache_key(path, format=format)
+        key = source_cache_key(path, format=format, category_map=category_map)
     except OSError:
-        return load_source(path, format=format)  # let the loader name the problem
+        return load_source(path, format=format, category_map=category_map)  # let the loader name the problem
     if key in _memory:
         _memory.move_to_end(key)
         return _memory[key].copy(deep=False)
     file = cache_dir() / "parsed" / f"{key}.parquet"
     df = _read_cached(file) if use_disk and file.is_file() else None
     if df is None:
-        df = load_source(path, format=format)
+        df = load_source(path, format=format, category_map=category_map)
         if use_disk:
             _write_cached(df, file)
     else:

@@ -29,16 +29,17 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbook.assessment.prepare import prepare_assessment, save_prepared
+from workbook.assessment.prepare import prepare_assessment, save_prepared, split_data_paths
 from workbook.config.area import config_path_for, load_area_config
 from workbook.config.parameters import RunParameters
 from workbook.core.errors import INPUT_ERRORS, ParameterError, PeriodError, RunError
-from workbook.core.paths import REPORTS_DIR, resolve_path
+from workbook.core.paths import REPORTS_DIR
 
 if TYPE_CHECKING:  # the notebook libraries are imported when a run needs them, so a skipped run is quick
     import nbformat
@@ -84,7 +85,7 @@ def run_assessment(
     area: str | Path,
     *,
     period: str | None = None,
-    data_path: str | Path | None = None,
+    data_path: str | Path | Sequence[str | Path] | None = None,
     output_root: str | Path | None = None,
     notebook: Path = NOTEBOOK,
     kernel_name: str = "python3",
@@ -136,14 +137,15 @@ def run_assessment(
     notebook = Path(notebook)
     # Check every input before a kernel starts: an error here names the parameter or file.
     params = RunParameters.check(
-        {"area": str(area), "period": period or "", "data_path": str(data_path) if data_path else ""}, notebook=notebook
+        {"area": str(area), "period": period or "", "data_path": os.pathsep.join(map(str, split_data_paths(data_path)))},
+        notebook=notebook,
     )
     config_path, config = config_path_for(params.area), load_area_config(params.area)
     slug = config.slug
     root = Path(output_root) if output_root else REPORTS_DIR
     area_dir = root / slug
     sweep_stale_partials(area_dir)  # a killed run's leftovers go first, whatever this run does
-    data_abs = str(resolve_path(data_path, base=Path.cwd())) if data_path else ""
+    data_abs = params.data_path  # absolute paths, several joined by os.pathsep
     key_parameters = {"data_path": data_abs, "kernel_name": kernel_name}
     code = code_checksum(notebook)
     inputs = input_checksums(config_path, config, data_path=data_path)

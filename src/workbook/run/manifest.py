@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbook.assessment.prepare import split_data_paths
 from workbook.config.area import AreaConfig
 from workbook.core.paths import NOTEBOOKS_DIR, PACKAGE_DIR, REPO_ROOT, resolve_path
 from workbook.core.version import __version__
@@ -89,7 +90,9 @@ def _config_paths(value: Any, key: str = "") -> dict[str, Path]:
     return found
 
 
-def input_checksums(config_path: Path, config: AreaConfig, *, data_path: str | Path | None = None) -> dict[str, dict[str, str]]:
+def input_checksums(
+    config_path: Path, config: AreaConfig, *, data_path: str | Path | Sequence[str | Path] | None = None
+) -> dict[str, dict[str, str]]:
     """Checksums of every input a run reads: the config, and each file or
     folder it names (police data, population, households, local indicators),
     with ``data_path`` in place of the config's data where given.
@@ -102,8 +105,10 @@ def input_checksums(config_path: Path, config: AreaConfig, *, data_path: str | P
     ['config', 'data.path', 'local_indicators']
     """
     paths = {"config": Path(config_path)} | _config_paths(config.model_dump(mode="json"))
-    if data_path:
-        paths["data.path"] = resolve_path(data_path, base=Path.cwd())
+    given = split_data_paths(data_path)
+    if given:  # the sources given replace the config's
+        paths = {k: v for k, v in paths.items() if not k.startswith("data.")}
+        paths |= {"data.path" if len(given) == 1 else f"data.{i}.path": p for i, p in enumerate(given)}
     out = {}
     for key, path in sorted(paths.items()):
         try:
