@@ -114,9 +114,9 @@ def xlsx_bytes() -> bytes:
     return buf.getvalue()
 
 
-def _pop_without(year: int) -> str:
+def _pop_only_from(year: int) -> str:
     lines = POP_FILE.read_text().splitlines()
-    return "\n".join([lines[0], *(line for line in lines[1:] if f",{year}," not in line)]) + "\n"
+    return "\n".join([lines[0], *(line for line in lines[1:] if int(line.split(",")[2]) >= year)]) + "\n"
 
 
 def _pop_zero() -> str:
@@ -209,9 +209,10 @@ CASES: dict[str, Case] = {
     "unknown area": (
         lambda k: k.assess(area="lambth"),
         INPUT_ERROR, ("parameter 'area'", "no area 'lambth'", "configured areas: city-of-london, lambeth")),
-    "population missing for a year": (
-        lambda k: k.assess(area=k.config(population__path=str(k.file("pop.csv", _pop_without(2023))))),
-        INPUT_ERROR, ("{tmp}/pop.csv", "no population for Lambeth (E09000022) in 2023")),
+    # a missing latest year is carried forward (issue 12.6); only no year at or before the period is an error
+    "population only for later years": (
+        lambda k: k.assess(area=k.config(population__path=str(k.file("pop.csv", _pop_only_from(2024))))),
+        INPUT_ERROR, ("{tmp}/pop.csv", "no population for Lambeth (E09000022) in 2023 or any earlier year")),
     "population of zero": (
         lambda k: k.assess(area=k.config(population__path=str(k.file("pop0.csv", _pop_zero())))),
         INPUT_ERROR, ("{tmp}/pop0.csv", "line 14", "population is 0")),

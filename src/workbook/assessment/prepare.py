@@ -24,6 +24,7 @@ from workbook.core.paths import resolve_path
 from workbook.core.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
 from workbook.data.cache import load_source_cached
 from workbook.data.combine import combine_sources, make_source
+from workbook.data.lookups import OUTSIDE_FORCE_CODE, assign_wards
 from workbook.data.population import load_population
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ class Population:
     households: int | None
     households_year: int | None
     source: str
+    estimate_year: int | None = None
+    """The mid-year estimate used, when the file has none for ``year`` (the latest earlier one, carried forward)."""
+
+    @property
+    def carried_forward(self) -> bool:
+        return self.estimate_year is not None and self.estimate_year != self.year
 
 
 @dataclass(frozen=True)
@@ -180,24 +187,52 @@ def load_area_sources(config: AreaConfig, *, data_path: str | Path | Sequence[st
 def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) -> pd.DataFrame:
     """The rows of ``data`` that belong to the partnership.
 
-    With ``data.select: areas`` these are the rows of the configured area
-    codes; each code must occur in the data (a typo would otherwise give a
-    report of nothing).
+    With ``data.select: areas`` these are the rows in the configured
+    districts: by LSOA code through the ONS LSOA (2021) to district (2024)
+    lookup wherever a row's LSOA is in it (an LSOA name's prefix, or the
+    district a loader read from it, can disagree), else by the row's area
+    code (district-level data such as the Met's, or 2011 LSOAs).  Records a
+    force's download placed outside its own area, and records with no
+    location, are not the partnership's.  The selected rows carry the
+    config's district codes and names.  Each configured code must occur (a
+    typo would otherwise give a report of nothing).
+
+    Examples
+    --------
+    A record named after Central Bedfordshire whose LSOA code is in Luton is Luton's:
+
+    >>> from workbook.config.area import parse_area_config
+    >>> cfg = parse_area_config({"name": "Luton", "short_name": "Luton", "areas": [{"code": "E06000032", "name": "Luton"}],
+    ...     "data": {"path": "x.csv", "description": "x"}, "population": {"path": "p.csv", "description": "p"}}, slug="luton")
+    >>> d = pd.DataFrame({"area_code": ["E06000056", "E06000032"], "area_name": ["Central Bedfordshire", "Luton"],
+    ...                   "lsoa_code": ["E01015792", "E01017439"], "count": [3, 4]})
+    >>> select_partnership(d, cfg, path=Path("x.csv"))[["area_code", "lsoa_code", "count"]].values.tolist()
+    [['E06000032', 'E01015792', 3]]
     """
     if config.source.select == "all":
         return data.reset_index(drop=True)
-    present = set(data["area_code"].unique())
+    codes = config.area_codes
+    lsoa_district = assign_wards(data["lsoa_code"])["district_code"] if "lsoa_code" in data else None
+    if lsoa_district is None or lsoa_district.isna().all():
+        district = data["area_code"].astype("string")
+    else:
+        district = lsoa_district.fillna(data["area_code"].astype("string"))
+    mine = district.isin(codes) & (data["area_code"] != OUTSIDE_FORCE_CODE)
+    present = set(district[mine])
     absent = [a for a in config.areas if a.code not in present]
     if absent:
-        sample = ", ".join(sorted(map(str, present))[:8])
+        sample = ", ".join(sorted(set(map(str, district.dropna())))[:8])
         raise DataError(
             f"area {absent[0].name} ({absent[0].code}) from the config is not in the data; "
-            f"the data's area codes include {sample}",
+            f"the data's area codes (by LSOA where it has them) include {sample}",
             path=path,
             column="area_code",
         )
-    out = data[data["area_code"].isin(config.area_codes)].reset_index(drop=True)
-    return out
+    names = {a.code: a.name for a in config.areas}
+    out = data[mine.to_numpy()].copy()
+    out["area_code"] = district[mine].astype(str).to_numpy()
+    out["area_name"] = out["area_code"].map(names)
+    return out.reset_index(drop=True)
 
 
 def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, path: Path, source: str) -> Population:
@@ -207,17 +242,25 @@ def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, 
     them (2021 from 2021 on, else 2011), and say which year that is.
     """
     rows = pop[pop["area_code"].isin(config.area_codes)]
-    for a in config.areas:
-        have = rows[(rows["area_code"] == a.code) & (rows["year"] == year)]
-        if have.empty:
+    # The latest estimate at or before the year that covers every district: estimates lag a year or
+    # two, so a missing latest year is carried forward (and said so), not an error.
+    covered = rows.groupby("year")["area_code"].nunique()
+    usable = [int(y) for y, n in covered.items() if n == len(config.area_codes) and y <= year]
+    if not usable:
+        for a in config.areas:
             years = sorted(rows.loc[rows["area_code"] == a.code, "year"].unique())
-            span = f"{years[0]} to {years[-1]}" if years else "no years"
-            raise DataError(
-                f"no population for {a.name} ({a.code}) in {year}; the file has {span} for it",
-                path=path,
-                column="year",
-            )
-    persons = int(rows.loc[rows["year"] == year, "persons"].sum())
+            if not years or years[0] > year:
+                span = f"{years[0]} to {years[-1]}" if years else "no years"
+                raise DataError(
+                    f"no population for {a.name} ({a.code}) in {year} or any earlier year; the file has {span} for it",
+                    path=path,
+                    column="year",
+                )
+        raise DataError(f"no year at or before {year} has a population for every district", path=path, column="year")
+    estimate_year = max(usable)
+    if estimate_year != year:
+        logger.warning("%s: no population estimate for %d; mid-%d carried forward", path.name, year, estimate_year)
+    persons = int(rows.loc[rows["year"] == estimate_year, "persons"].sum())
     hh = rows.dropna(subset=["households"])
     hh = hh[hh["year"] <= year]
     households = households_year = None
@@ -228,7 +271,8 @@ def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, 
             households = int(latest["households"].sum())
         else:
             households_year = None
-    return Population(year=year, persons=persons, households=households, households_year=households_year, source=source)
+    return Population(year=year, persons=persons, households=households, households_year=households_year, source=source,
+                      estimate_year=estimate_year)
 
 
 def choose_main_categories(data: pd.DataFrame, *, latest: pd.Timestamp, n: int, configured: list[str]) -> tuple[str, ...]:

@@ -42,7 +42,10 @@ def sources_markdown(assessment) -> str:  # noqa: ANN001
         f"- **Police recorded crime**: {md_text(a.config.source.description)}, {a.first_month:%B %Y} to "
         f"{a.latest_month:%B %Y}. {md_text(a.config.source.licence)}\n"
         f"- **Population**: {md_text(a.population.source)}. Source: Office for National Statistics licensed under the "
-        "Open Government Licence v3.0.\n"
+        "Open Government Licence v3.0."
+        + (f" The file has no estimate for {a.population.year}, so the latest, mid-{a.population.estimate_year}, is "
+           "carried forward: rates per resident use it." if a.population.carried_forward else "")
+        + "\n"
         "- Counts are offences recorded by the police in the month; recent months may be revised by later "
         "releases. Percentages are rounded to whole per cent; differences are computed, never typed."
     )

@@ -26,7 +26,9 @@ def context_table(assessment) -> pd.DataFrame:  # noqa: ANN001
     rows = [
         ("Partnership", a.config.name),
         ("Districts", ", ".join(x.name for x in a.config.areas)),
-        (f"Residents (mid-{a.population.year} estimate)", format_count(a.population.persons)),
+        (f"Residents (mid-{a.population.estimate_year} estimate, the latest, carried forward to {a.population.year})"
+         if a.population.carried_forward else f"Residents (mid-{a.population.year} estimate)",
+         format_count(a.population.persons)),
     ]
     if a.population.households is not None:
         rows.append((f"Households ({a.population.households_year} Census)", format_count(a.population.households)))
@@ -34,7 +36,7 @@ def context_table(assessment) -> pd.DataFrame:  # noqa: ANN001
         ("Assessment period", a.periods.current.label),
         ("Compared with", a.periods.previous.label),
         ("Police data", f"{a.first_month:%B %Y} to {a.latest_month:%B %Y} ({a.data['month'].nunique()} months)"),
-        ("Source", a.config.data.description),
+        ("Source", a.config.source.description),
     ]
     return pd.DataFrame(rows, columns=["Measure", "Value"])
 
