@@ -57,15 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     sub = parser.add_subparsers(dest="command", required=True)
     assess = sub.add_parser("assess", help="run the assessment and publish its HTML report")
-    assess.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
-    assess.add_argument("--period", default=None, help="assessment month YYYY-MM (default: latest in the data)")
-    assess.add_argument("--data", action="append", default=None, metavar="PATH",
-                        help="police data file or folder to use instead of the area's; give it again for more "
-                             "sources (joined into one series, the newer winning where they overlap)")
-    assess.add_argument("--output", default=None, help="folder to write <area>/<period>/ into (default: reports/)")
-    assess.add_argument("--force", action="store_true", help="run even if the report is up to date")
-    assess.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
-                        help="stop the run if it takes longer than this")
+    monitor = sub.add_parser("monitor", help="run the monthly or quarterly performance report for the board")
+    monitor.add_argument("--since", default=None, metavar="YYYY-MM",
+                         help="month of the last report (default: the month before; three back for quarterly)")
+    for run in (assess, monitor):
+        run.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
+        run.add_argument("--period", default=None, help="report month YYYY-MM (default: latest in the data)")
+        run.add_argument("--data", action="append", default=None, metavar="PATH",
+                         help="police data file or folder to use instead of the area's; give it again for more "
+                              "sources (joined into one series, the newer winning where they overlap)")
+        run.add_argument("--output", default=None, help="folder to write <area>/<period>/ into (default: reports/)")
+        run.add_argument("--force", action="store_true", help="run even if the report is up to date")
+        run.add_argument("--timeout", type=_positive, default=None, metavar="SECONDS",
+                         help="stop the run if it takes longer than this")
     batch = sub.add_parser("batch", help="run many areas and periods in parallel, with a summary table")
     batch.add_argument("schedule", nargs="?", default=None,
                        help="YAML schedule of runs (default: every configured area at its latest period)")
@@ -138,7 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
 
         result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
-                                force=args.force, run_timeout=args.timeout)
+                                force=args.force, run_timeout=args.timeout,
+                                product="monitoring" if args.command == "monitor" else "assessment",
+                                since=getattr(args, "since", None))
         print(result.html_path)
         return 0
     except WorkbookError as exc:

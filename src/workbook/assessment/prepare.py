@@ -62,6 +62,8 @@ class Assessment:
     data_checksum: str
     data_paths: tuple[Path, ...] = ()
     """Every source file or folder, oldest vintage first (``data_path`` is the newest)."""
+    data_given: tuple[Path, ...] = ()
+    """The sources given instead of the config's (``--data``), if any."""
     revisions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     """Counts a newer source changed in an older one's months (:func:`workbook.data.combine.combine_sources`)."""
     months_from: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -296,7 +298,8 @@ def choose_main_categories(data: pd.DataFrame, *, latest: pd.Timestamp, n: int, 
 
 
 def prepare_assessment(
-    area: str | Path, *, period: str | None = None, data_path: str | Path | Sequence[str | Path] | None = None
+    area: str | Path | AreaConfig, *, period: str | None = None,
+    data_path: str | Path | Sequence[str | Path] | None = None,
 ) -> Assessment:
     """Load and check everything an assessment needs.
 
@@ -318,7 +321,7 @@ def prepare_assessment(
     >>> a.periods.current.label, a.population.year
     ('April to November 2023', 2023)
     """
-    config = load_area_config(area)
+    config = area if isinstance(area, AreaConfig) else load_area_config(area)
     combined = load_area_sources(config, data_path=data_path)
     path = combined.paths[-1]
     # ASB incidents are not crimes: kept apart from every crime total (workbook.core.counting)
@@ -357,6 +360,7 @@ def prepare_assessment(
         data_path=path,
         data_checksum=combined.checksum,
         data_paths=combined.paths,
+        data_given=tuple(split_data_paths(data_path)),
         revisions=combined.revisions,
         months_from=combined.months_from,
         incidents=incidents,

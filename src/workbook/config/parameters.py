@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from workbook.config.area import config_path_for, list_areas
 from workbook.core.errors import ParameterError, PeriodError
@@ -267,6 +267,11 @@ def check_parameters(values: Mapping[str, Any], *, notebook: str | Path = NOTEBO
         check_area(values["area"])
     if values.get("period"):
         check_period(values["period"])
+    if values.get("since"):
+        try:
+            parse_month(values["since"])
+        except PeriodError as exc:
+            raise ParameterError(str(exc), name="since") from None
     for part in str(values.get("data_path") or "").split(os.pathsep):  # several sources joined by os.pathsep
         if part.strip() and not (data := resolve_path(part, base=Path.cwd())).exists():
             raise ParameterError(f"no such file or folder {data}", name="data_path")
@@ -291,6 +296,8 @@ class RunParameters(BaseModel):
         A police data file or folder to use instead of the config's, or ``""``.
     output_dir
         Where the notebook writes its tables, or ``""`` for nowhere.
+    since
+        The month of the last performance report (monitoring), or ``""`` for the month before.
     prepared
         A prepared assessment saved by the runner (see
         :func:`workbook.assessment.prepare.save_prepared`), or ``""``: the
@@ -312,6 +319,8 @@ class RunParameters(BaseModel):
     data_path: str = ""
     output_dir: str = ""
     prepared: str = ""
+    since: str = ""
+    _notebook: Path = PrivateAttr(default=NOTEBOOK)
 
     @classmethod
     def check(cls, values: Mapping[str, Any], *, notebook: str | Path = NOTEBOOK) -> RunParameters:
@@ -324,7 +333,9 @@ class RunParameters(BaseModel):
         """
         checked = check_parameters(values, notebook=notebook)
         defaults = {name: p.default for name, p in read_parameters(notebook).items()}
-        return cls.model_validate({k: v for k, v in (defaults | checked).items() if k in cls.model_fields})
+        params = cls.model_validate({k: v for k, v in (defaults | checked).items() if k in cls.model_fields})
+        params._notebook = Path(notebook)
+        return params
 
     @property
     def month(self) -> pd.Timestamp | None:
@@ -332,8 +343,9 @@ class RunParameters(BaseModel):
         return parse_month(self.period) if self.period else None
 
     def as_notebook_values(self) -> dict[str, Any]:
-        """The values to inject into the notebook with papermill."""
-        return self.model_dump()
+        """The values to inject into the notebook with papermill: those it declares."""
+        declared = read_parameters(self._notebook)
+        return {k: v for k, v in self.model_dump().items() if k in declared}
 
 
 def _parameters_source(notebook: Path) -> str:

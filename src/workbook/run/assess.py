@@ -46,15 +46,13 @@ if TYPE_CHECKING:  # the notebook libraries are imported when a run needs them, 
 from workbook.run.export import render_report_html, warm_up_export
 from workbook.run.kernel import KERNEL_START_RETRIES, execute_with_retries
 from workbook.run.manifest import (
-    EXECUTED_NAME,
     MANIFEST_NAME,
-    NOTEBOOK,
-    REPORT_NAME,
     build_manifest,
     code_checksum,
     input_checksums,
     is_up_to_date,
 )
+from workbook.run.products import get_product
 from workbook.run.publish import partial_prefix, publish_dir, sweep_stale_partials
 
 logger = logging.getLogger(__name__)
@@ -87,7 +85,9 @@ def run_assessment(
     period: str | None = None,
     data_path: str | Path | Sequence[str | Path] | None = None,
     output_root: str | Path | None = None,
-    notebook: Path = NOTEBOOK,
+    notebook: Path | None = None,
+    product: str = "assessment",
+    since: str | None = None,
     kernel_name: str = "python3",
     timeout: int | None = 1800,
     run_timeout: float | None = None,
@@ -134,10 +134,12 @@ def run_assessment(
         not start, the time limit is reached or the report cannot be written.
     """
     started = time.perf_counter()
-    notebook = Path(notebook)
+    kind = get_product(product)
+    notebook = Path(notebook) if notebook else kind.notebook
     # Check every input before a kernel starts: an error here names the parameter or file.
     params = RunParameters.check(
-        {"area": str(area), "period": period or "", "data_path": os.pathsep.join(map(str, split_data_paths(data_path)))},
+        {"area": str(area), "period": period or "", "data_path": os.pathsep.join(map(str, split_data_paths(data_path)))}
+        | ({"since": since} if since else {}),
         notebook=notebook,
     )
     config_path, config = config_path_for(params.area), load_area_config(params.area)
@@ -146,16 +148,17 @@ def run_assessment(
     area_dir = root / slug
     sweep_stale_partials(area_dir)  # a killed run's leftovers go first, whatever this run does
     data_abs = params.data_path  # absolute paths, several joined by os.pathsep
-    key_parameters = {"data_path": data_abs, "kernel_name": kernel_name}
+    key_parameters = {"data_path": data_abs, "kernel_name": kernel_name, "product": kind.name,
+                      **({"since": params.since} if params.since else {})}
     code = code_checksum(notebook)
     inputs = input_checksums(config_path, config, data_path=data_path)
 
     def skip_if_current(period_str: str) -> RunResult | None:
         manifest = build_manifest(slug=slug, period=period_str, parameters=key_parameters, inputs=inputs, code=code)
-        dest = area_dir / period_str
+        dest = area_dir / kind.folder(period_str)
         if not force and is_up_to_date(dest, manifest):
             logger.info("%s %s: report is up to date (same inputs, code and parameters); skipped", slug, period_str)
-            return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / REPORT_NAME,
+            return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / kind.report_name,
                              seconds=time.perf_counter() - started, skipped=True)
         return None
 
@@ -173,11 +176,11 @@ def run_assessment(
     what = f"{slug} {period_str}"
     try:
         area_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=partial_prefix(period_str), dir=area_dir))
+        work = Path(tempfile.mkdtemp(prefix=partial_prefix(kind.folder(period_str)), dir=area_dir))
         work.chmod(0o755)  # mkdtemp makes it private; a published report is not
     except OSError as exc:
         raise RunError(f"cannot write to {area_dir}: {exc.strerror or exc}") from None
-    dest = area_dir / period_str
+    dest = area_dir / kind.folder(period_str)
     logger.info("%s: executing %s", what, notebook.name)
     # The notebook loads what was prepared and checked here rather than preparing it again.
     prepared = work / ".prepared-assessment.pickle"  # removed before publishing
@@ -190,7 +193,7 @@ def run_assessment(
         # each save re-serialises every chart so far, ~2.5 s per run.
         return pm.execute_notebook(
             str(notebook),
-            str(work / EXECUTED_NAME),
+            str(work / kind.executed_name),
             parameters=params.as_notebook_values(),
             kernel_name=kernel_name,
             progress_bar=False,
@@ -209,9 +212,9 @@ def run_assessment(
         except pm.PapermillExecutionError as exc:
             if exc.ename in INPUT_ERRORS:  # an input problem the notebook found: the same one line as here
                 raise INPUT_ERRORS[exc.ename](exc.evalue.splitlines()[0] if exc.evalue else exc.ename) from None
-            failed = Path(tempfile.mkdtemp(prefix=f"workbook-failed-{slug}-{period_str}-")) / EXECUTED_NAME
-            if (work / EXECUTED_NAME).exists():
-                shutil.copy(work / EXECUTED_NAME, failed)
+            failed = Path(tempfile.mkdtemp(prefix=f"workbook-failed-{slug}-{period_str}-")) / kind.executed_name
+            if (work / kind.executed_name).exists():
+                shutil.copy(work / kind.executed_name, failed)
             raise RunError(
                 f"{notebook.name}: cell {exc.cell_index} (execution {exc.exec_count}) failed with "
                 f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; executed notebook kept at {failed}"
@@ -220,13 +223,15 @@ def run_assessment(
             raise RunError(f"{what}: cannot write the executed notebook in {area_dir}: {exc.strerror or exc}") from None
         prepared.unlink(missing_ok=True)
         logger.info("%s: exporting HTML", what)
-        title = f"{assessment.config.name}: Partnership Strategic Assessment {assessment.periods.financial_year}"
-        page = render_report_html(executed, title=title, generated=datetime.now(timezone.utc))
+        when = assessment.periods.financial_year if kind.name == "assessment" else f"{assessment.latest_month:%B %Y}"
+        title = f"{assessment.config.name}: {kind.title} {when}"
+        page = render_report_html(executed, title=title, generated=datetime.now(timezone.utc), product=kind.title,
+                                  product_short=kind.short)
         seconds = time.perf_counter() - started
         manifest = manifest | {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                "seconds": round(seconds, 2)}
         try:
-            write_text(work / REPORT_NAME, page)
+            write_text(work / kind.report_name, page)
             write_text(work / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             publish_dir(work, dest)
         except OSError as exc:
@@ -236,7 +241,7 @@ def run_assessment(
         raise
     seconds = time.perf_counter() - started
     logger.info("%s: report written to %s in %.1f s", what, dest, seconds)
-    return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / REPORT_NAME, seconds=seconds)
+    return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / kind.report_name, seconds=seconds)
 
 
 def write_text(path: Path, text: str) -> None:
