@@ -97,3 +97,24 @@ def join_words(items) -> str:  # noqa: ANN001
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def headline_figures(ytd, *, area: str, span: str) -> str:  # noqa: ANN001 - a compare_periods table
+    """The report's headline counts as plain text, one line each, for notebook tests to check
+    (nbval ``# NBVAL_CHECK_OUTPUT``): all crime, then each group, this year to date and a year earlier.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"category": ["Robbery", "All crime"], "previous": [10, 30], "current": [12, 33]})
+    >>> print(headline_figures(t, area="Lambeth", span="April to November 2023"))
+    Lambeth, April to November 2023 (a year earlier)
+    All crime: 33 (30)
+    Robbery: 12 (10)
+    """
+    rows = ytd.set_index("category")
+    order = ["All crime", *[c for c in rows.index if c != "All crime"]]
+    lines = [f"{area}, {span} (a year earlier)"]
+    lines += [f"{c}: {format_count(int(rows.loc[c, 'current']))} ({format_count(int(rows.loc[c, 'previous']))})"
+              for c in order if c in rows.index]
+    return "\n".join(lines)
