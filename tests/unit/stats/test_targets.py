@@ -20,7 +20,8 @@ from tests.helpers.targets import (
 )
 from workbook.config.targets import TargetSpec, load_targets
 from workbook.core.errors import ValueInputError
-from workbook.stats.targets import check_trajectory_table, evaluate_target, target_for_year, target_trajectory
+from workbook.stats.targets import evaluate_target, target_for_year, target_trajectory
+from workbook.stats.trajectory_tables import check_trajectory_table
 
 # --- The status rule at each boundary (hand-made, target 100) -------------------------------------
 
