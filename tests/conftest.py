@@ -35,7 +35,8 @@ def col_raw() -> Path:
 
 
 # The shipped areas and the month their embedded data end in.
-SHIPPED_AREAS = {"lambeth": "2023-11", "lambeth-southwark": "2023-11", "city-of-london": "2020-12"}
+SHIPPED_AREAS = {"lambeth": "2023-11", "lambeth-southwark": "2023-11", "city-of-london": "2020-12",
+                 "central-bedfordshire": "2023-10"}
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@
 ``workbook batch`` runs many (a schedule, or every configured area) in
 parallel and prints a summary table; ``workbook areas`` lists the configured
 areas; ``workbook new-area NAME`` writes an area config for any partnership
-in England and Wales from the ONS lookups.  Input errors are printed as one line naming the parameter, file or
+in England and Wales from the ONS lookups; ``workbook template`` writes a blank
+spreadsheet for an area's analyst inputs (targets, priorities, appendices).
+Input errors are printed as one line naming the parameter, file or
 key and what was expected, with exit status 2 (a traceback only with
 ``--debug``); a failed run exits 1, as does a batch in which any run failed.
 """
@@ -16,12 +18,16 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
-from workbook.config.area import list_areas
+from workbook.config.area import config_path_for, list_areas
+from workbook.config.files import read_yaml
 from workbook.config.generate import write_area_config
 from workbook.config.parameters import check_period
 from workbook.config.schedule import all_configured_runs, london_borough_runs, read_schedule
-from workbook.core.errors import RunError, WorkbookError
+from workbook.config.spreadsheets import choose_template_path, write_input_template
+from workbook.core.errors import ConfigError, RunError, WorkbookError
+from workbook.core.paths import REPO_ROOT
 from workbook.core.version import __version__
 from workbook.run.assess import run_assessment
 from workbook.run.batch import run_batch
@@ -93,7 +99,33 @@ def build_parser() -> argparse.ArgumentParser:
     new_area.add_argument("--config-dir", default=None, metavar="FOLDER",
                           help="write the config here instead of config/areas/")
     new_area.add_argument("--force", action="store_true", help="overwrite an existing config")
+    template = sub.add_parser("template", help="write a blank spreadsheet for an area's analyst inputs",
+                              description="Write an .xlsx workbook with one sheet per analyst section (targets, "
+                                          "priorities inputs, measures of success, action plan, spending): "
+                                          "headers, a note on each column and one example row.")
+    template.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
+    template.add_argument("--output", default=None, metavar="PATH",
+                          help="the .xlsx to write (default: config/inputs/<area>.xlsx)")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
+
+
+def _template(args: argparse.Namespace) -> int:
+    config = config_path_for(args.area)
+    if not config.exists():
+        raise ConfigError(f"no configuration for area {args.area!r}; configured areas: {', '.join(list_areas())}",
+                          path=config)
+    raw = read_yaml(config, what="config")
+    name = raw.get("name") if isinstance(raw, dict) else None
+    written = write_input_template(Path(args.output) if args.output else choose_template_path(config.stem),
+                                   area_name=name if isinstance(name, str) else None, force=args.force)
+    shown = written.resolve()
+    shown = shown.relative_to(REPO_ROOT) if shown.is_relative_to(REPO_ROOT) else shown
+    logging.getLogger(__name__).info(
+        "fill it in, then add `inputs: {workbook: %s}` to %s and delete the YAML sections it replaces",
+        shown.as_posix(), config)
+    print(written)
+    return 0
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -137,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "batch":
             return _batch(args)
+        if args.command == "template":
+            return _template(args)
         if args.command == "new-area":
             print(write_area_config(args.name, folder=args.config_dir, force=args.force))
             return 0

@@ -140,7 +140,7 @@ def test_other_shipped_areas(shipped_report, area, period, expected_h1):
 def test_console_script_is_installed(tmp_path):
     exe = Path(sys.executable).with_name("workbook")
     proc = subprocess.run([str(exe), "areas"], capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": ""})
-    assert proc.returncode == 0 and proc.stdout.split() == ["city-of-london", "lambeth", "lambeth-southwark"]
+    assert proc.returncode == 0 and proc.stdout.split() == ["central-bedfordshire", "city-of-london", "lambeth", "lambeth-southwark"]
 
 
 def test_ytd_table_has_significance_and_rates(lambeth_report):

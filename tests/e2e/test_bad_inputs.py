@@ -208,7 +208,7 @@ CASES: dict[str, Case] = {
         INPUT_ERROR, ("{tmp}/good.csv", "area Nowhere (E09000099) from the config is not in the data")),
     "unknown area": (
         lambda k: k.assess(area="lambth"),
-        INPUT_ERROR, ("parameter 'area'", "no area 'lambth'", "configured areas: city-of-london, lambeth")),
+        INPUT_ERROR, ("parameter 'area'", "no area 'lambth'", "configured areas: central-bedfordshire, city-of-london, lambeth")),
     # a missing latest year is carried forward (issue 12.6); only no year at or before the period is an error
     "population only for later years": (
         lambda k: k.assess(area=k.config(population__path=str(k.file("pop.csv", _pop_only_from(2024))))),

@@ -135,6 +135,25 @@ def build_peer_features(
     return features[list(FEATURE_COLUMNS)].astype(float)
 
 
+def why_no_peers(assessment) -> str:  # noqa: ANN001 - Assessment
+    """Why :func:`compare_with_peers` found no peer group for an area, in words for the report.
+
+    Examples
+    --------
+    >>> from workbook.assessment.prepare import prepare_assessment
+    >>> why_no_peers(prepare_assessment("city-of-london", period="2020-12")).startswith("the police data cover only")
+    True
+    """
+    a = assessment
+    if a.config.source.select == "all":
+        return "the police data cover only this partnership, so there are no other areas in the same source"
+    if a.census_path is None:
+        return ("no Census land areas are configured (population.households_path), so the areas in the source "
+                "cannot be matched on density")
+    return (f"the police source holds fewer than {MIN_PEERS} other areas with population and land area (a force's "
+            "own download covers its own districts only)")
+
+
 def compare_with_peers(assessment, *, k: int = 7, categories=None) -> PeerComparison | None:  # noqa: ANN001
     """Rates over the last 12 months for the area and its peers, and how it compares.
 

@@ -214,7 +214,8 @@ def select_partnership(data: pd.DataFrame, config: AreaConfig, *, path: Path) ->
     if config.source.select == "all":
         return data.reset_index(drop=True)
     codes = config.area_codes
-    lsoa_district = assign_wards(data["lsoa_code"])["district_code"] if "lsoa_code" in data else None
+    has_lsoa = "lsoa_code" in data and bool(data["lsoa_code"].notna().any())
+    lsoa_district = assign_wards(data["lsoa_code"])["district_code"] if has_lsoa else None
     if lsoa_district is None or lsoa_district.isna().all():
         district = data["area_code"].astype("string")
     else:
@@ -246,7 +247,7 @@ def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, 
     rows = pop[pop["area_code"].isin(config.area_codes)]
     # The latest estimate at or before the year that covers every district: estimates lag a year or
     # two, so a missing latest year is carried forward (and said so), not an error.
-    covered = rows.groupby("year")["area_code"].nunique()
+    covered = rows.dropna(subset=["persons"]).groupby("year")["area_code"].nunique()
     usable = [int(y) for y, n in covered.items() if n == len(config.area_codes) and y <= year]
     if not usable:
         for a in config.areas:
@@ -262,7 +263,7 @@ def partnership_population(pop: pd.DataFrame, config: AreaConfig, *, year: int, 
     estimate_year = max(usable)
     if estimate_year != year:
         logger.warning("%s: no population estimate for %d; mid-%d carried forward", path.name, year, estimate_year)
-    persons = int(rows.loc[rows["year"] == estimate_year, "persons"].sum())
+    persons = int(rows.loc[(rows["year"] == estimate_year) & rows["persons"].notna(), "persons"].sum())
     hh = rows.dropna(subset=["households"])
     hh = hh[hh["year"] <= year]
     households = households_year = None

@@ -18,6 +18,7 @@ from workbook.config.appendices import load_appendices
 from workbook.config.disclosure import load_disclosure_rule
 from workbook.config.files import read_yaml
 from workbook.config.priorities import load_priority_settings
+from workbook.config.spreadsheets import InputFiles, read_input_sections
 from workbook.config.targets import load_targets
 from workbook.core.errors import ConfigError, validation_to_config_error
 from workbook.core.paths import AREAS_DIR, resolve_path
@@ -89,6 +90,11 @@ class AreaConfig(_Strict):
     disclosure: dict[str, Any] = Field(default_factory=dict)
     local_indicators: str | None = None
     appendices: dict[str, Any] = Field(default_factory=dict)
+    inputs: InputFiles | None = Field(
+        None,
+        description="spreadsheet (.xlsx, one sheet per section) or CSV files holding the analyst sections "
+        "instead of the YAML: {workbook: path.xlsx} and/or a file per section (see config/spreadsheets.py)",
+    )
     illustrative_inputs: list[Literal["priorities", "appendices", "targets"]] = Field(
         default_factory=list,
         description="config sections whose contents are invented examples; the report labels them so",
@@ -156,8 +162,25 @@ def parse_area_config(raw: Any, *, path: str | Path | None = None, slug: str | N
         config = AreaConfig.model_validate(data)
     except ValidationError as exc:
         raise validation_to_config_error(exc, path=path) from None
+    config = read_input_files(config, path=path)
     validate_sections(config, path=path)
     return config
+
+
+def read_input_files(config: AreaConfig, *, path: str | Path | None = None) -> AreaConfig:
+    """The config with the sections its ``inputs:`` names read from their
+    spreadsheets into ``targets``, ``priorities`` and ``appendices`` (a new
+    config; the same one if it names none).
+
+    Examples
+    --------
+    >>> cfg = load_area_config("lambeth")
+    >>> read_input_files(cfg) is cfg
+    True
+    """
+    updates = read_input_sections(config.inputs, targets=config.targets, priorities=config.priorities,
+                                  appendices=config.appendices, path=path)
+    return config.model_copy(update=updates) if updates else config
 
 
 def validate_sections(config: AreaConfig, *, path: str | Path | None) -> None:

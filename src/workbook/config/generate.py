@@ -1,8 +1,12 @@
-"""Writing area configs from the ONS lookups (today: the 32 London boroughs)."""
+"""Writing area configs from the ONS lookups: any partnership in England and
+Wales (``workbook new-area``), and the 32 London boroughs for batch runs."""
 
 from __future__ import annotations
 
+import difflib
 import re
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +14,9 @@ import pandas as pd
 import yaml
 
 from workbook.core.errors import ConfigError
+from workbook.core.paths import AREAS_DIR, DATA_DIR, REPO_ROOT
 from workbook.data.cache import cache_dir
-from workbook.data.lookups import LOOKUP_PATH
+from workbook.data.lookups import DISTRICT_LOOKUP_PATH, LOOKUP_PATH, load_district_lookup, police_uk_force_id
 
 LONDON_BOROUGHS = "london-boroughs"
 
@@ -45,7 +50,7 @@ def borough_config(code: str, name: str, *, csp_code: str | None = None) -> dict
     --------
     >>> from workbook.config.area import parse_area_config
     >>> cfg = parse_area_config(borough_config("E09000007", "Camden"), slug="camden")
-    >>> cfg.name, cfg.area_codes, cfg.data.format
+    >>> cfg.name, cfg.area_codes, cfg.source.format
     ('London Borough of Camden', ['E09000007'], 'mps_borough')
     """
     cities = {"Westminster": "City of Westminster", "Kensington and Chelsea": "Royal Borough of Kensington and Chelsea",
@@ -119,3 +124,310 @@ def write_london_borough_configs(folder: str | Path | None = None) -> list[Path]
             path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --------------------------------------------------------------------------- any partnership
+
+MID_YEAR_POPULATION = "data/population/la_mid_year_population_2011_2022_lad23.csv"
+LONDON_POPULATION = "data/population/london_borough_population_components_mid2011_mid2024.csv"
+CENSUS_2021 = "data/population/census2021_la_population_households.csv"
+MET_FORCE_AREA = "Metropolitan Police"
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A partnership (or a district) as the ONS lookups describe it."""
+
+    name: str
+    csp_code: str | None
+    districts: tuple[tuple[str, str], ...]
+    """(code, name) of each district (LAD 2024), in code order."""
+    force_code: str
+    force_name: str
+    note: str = ""
+    """Why the config covers a district rather than its partnership, if it does."""
+
+    @property
+    def district_codes(self) -> list[str]:
+        return [code for code, _ in self.districts]
+
+
+def find_partnership(query: str) -> Partnership:
+    """The partnership a CSP or district name or code names (case-insensitive), from the ONS lookup.
+
+    A CSP gives its districts.  A district gives the partnership it belongs
+    to, or the district alone where the lookup splits it between older
+    partnerships (Buckinghamshire, for one), which the workbook cannot
+    separate: it selects whole districts.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown name (listing close matches), or a CSP that is part of
+        a district the lookup splits.
+
+    Examples
+    --------
+    >>> p = find_partnership("central bedfordshire")
+    >>> p.name, p.csp_code, p.districts, p.force_name
+    ('Central Bedfordshire', 'E22000353', (('E06000056', 'Central Bedfordshire'),), 'Bedfordshire')
+    >>> find_partnership("Merthyr Tydfil").name, find_partnership("W14000023").district_codes
+    ('Cwm Taf', ['W06000016', 'W06000024'])
+    >>> find_partnership("Buckinghamshire").csp_code is None
+    True
+
+    "Dorset" is both a CSP (which the lookup gives part of Bournemouth, Christchurch
+    and Poole) and a district: the district.
+
+    >>> find_partnership("Dorset").districts
+    (('E06000059', 'Dorset'),)
+    >>> find_partnership("Central Beds")
+    Traceback (most recent call last):
+    ...
+    workbook.core.errors.ConfigError: ...: no partnership or district called 'Central Beds'; close matches: Central Bedfordshire
+    """
+    lk = load_district_lookup()
+    key = " ".join(str(query).split()).casefold()
+    csp_rows = lk[(lk["CSP24CD"].str.casefold() == key) | (lk["CSP24NM"].str.casefold() == key)]
+    lad_rows = lk[(lk["LAD24CD"].str.casefold() == key) | (lk["LAD24NM"].str.casefold() == key)]
+    csps_of = lk.groupby("LAD24CD")["CSP24NM"].agg(lambda s: sorted(set(s)))
+    if not csp_rows.empty:
+        csp_code = csp_rows["CSP24CD"].iloc[0]
+        rows = lk[lk["CSP24CD"] == csp_code]
+        shared = [r for r in rows.itertuples(index=False) if len(csps_of[r.LAD24CD]) > 1]
+        if shared and lad_rows.empty:
+            d = shared[0]
+            raise ConfigError(
+                f"partnership {rows['CSP24NM'].iloc[0]!r} ({csp_code}) is part of district {d.LAD24NM!r} "
+                f"({d.LAD24CD}), which the ONS lookup splits between {', '.join(csps_of[d.LAD24CD])}; the workbook "
+                f"selects whole districts: run `workbook new-area {d.LAD24NM!r}` for the whole district",
+                path=DISTRICT_LOOKUP_PATH,
+                key=csp_code,
+            )
+        if not shared:
+            return _partnership(rows, name=rows["CSP24NM"].iloc[0], csp_code=csp_code)
+    if not lad_rows.empty:  # a district (or a refused CSP's name that is also a district's)
+        lad = lad_rows.iloc[0]
+        csp_codes = sorted(set(lad_rows["CSP24CD"]))
+        if len(csp_codes) == 1:
+            rows = lk[lk["CSP24CD"] == csp_codes[0]]
+            if all(len(csps_of[c]) == 1 for c in rows["LAD24CD"]):
+                return _partnership(rows, name=rows["CSP24NM"].iloc[0], csp_code=csp_codes[0])
+        rows = lad_rows.drop_duplicates("LAD24CD")
+        note = (f"the ONS lookup does not make {lad['LAD24NM']} part of a partnership of whole districts (its "
+                f"partnership rows: {', '.join(sorted(set(lad_rows['CSP24NM'])))}); this config covers the district")
+        return _partnership(rows, name=lad["LAD24NM"], csp_code=None, note=note)
+    names = sorted(set(lk["CSP24NM"]) | set(lk["LAD24NM"]))
+    close = difflib.get_close_matches(str(query).strip(), names, n=5, cutoff=0.6)
+    close += [n for n in names if key and key in n.casefold() and n not in close][: 5 - len(close)]
+    hint = f"close matches: {', '.join(close)}" if close else "expected a CSP or district name or code as ONS spells it"
+    raise ConfigError(f"no partnership or district called {str(query).strip()!r}; {hint}", path=DISTRICT_LOOKUP_PATH)
+
+
+def _partnership(rows: pd.DataFrame, *, name: str, csp_code: str | None, note: str = "") -> Partnership:
+    rows = rows.drop_duplicates("LAD24CD").sort_values("LAD24CD")
+    forces = rows.drop_duplicates("PFA24CD")
+    if len(forces) > 1:
+        raise ConfigError(
+            f"{name}: its districts are in {len(forces)} police force areas ({', '.join(forces['PFA24NM'])}); "
+            "expected one force per partnership",
+            path=DISTRICT_LOOKUP_PATH,
+        )
+    return Partnership(
+        name=name,
+        csp_code=csp_code,
+        districts=tuple(zip(rows["LAD24CD"], rows["LAD24NM"])),
+        force_code=forces["PFA24CD"].iloc[0],
+        force_name=forces["PFA24NM"].iloc[0],
+        note=note,
+    )
+
+
+def find_embedded_aggregate(force_id: str) -> Path | None:
+    """The force's police.uk aggregate embedded in ``data/police_uk/``, if the repository has one.
+
+    Examples
+    --------
+    >>> find_embedded_aggregate("bedfordshire").name
+    'bedfordshire_month_lsoa_crime_type.csv'
+    >>> find_embedded_aggregate("south-wales") is None
+    True
+    """
+    for folder in (DATA_DIR / "police_uk" / force_id, DATA_DIR / "police_uk" / force_id.replace("-", "_")):
+        found = sorted(folder.glob("*month_lsoa_crime_type.csv")) if folder.is_dir() else []
+        if found:
+            return found[0]
+    return None
+
+
+def _block(mapping: dict[str, Any]) -> str:
+    return yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def _comment(text: str) -> str:
+    return "".join(f"# {line}\n" if line else "#\n" for line in text.splitlines())
+
+
+def area_config_text(p: Partnership, *, query: str) -> str:
+    """The YAML text of a generated area config: geography, data, population, empty analyst sections.
+
+    Nothing in it is invented: names, codes and the force come from the ONS
+    lookups, the data and population from files in ``data/``; the analyst's
+    sections are empty, each with a comment saying what to fill in.
+
+    Examples
+    --------
+    >>> from workbook.config.area import parse_area_config
+    >>> text = area_config_text(find_partnership("Luton"), query="Luton")
+    >>> cfg = parse_area_config(yaml.safe_load(text), slug="luton")
+    >>> cfg.area_codes, cfg.targets, cfg.priorities, cfg.peers
+    (['E06000032'], [], {}, [])
+    """
+    force_id = police_uk_force_id(p.force_name)
+    london = p.force_name == MET_FORCE_AREA or all(c.startswith("E09") for c in p.district_codes)
+    head = (
+        f'Generated by `workbook new-area "{query}"` from the ONS lookups in data/lookups/\n'
+        "(LAD 2024 -> CSP 2024 -> PFA 2024; LSOA 2021 -> ward 2024 -> LAD 2024).\n"
+        "The geography, data and population are from the lookups and data/; the analyst\n"
+        "sections at the end are empty: fill them in (see config/areas/lambeth.yml for the format)."
+    )
+    if p.note:
+        head += "\n" + textwrap.fill(f"Note: {p.note}.", width=96)
+    identity: dict[str, Any] = {"name": p.name, "short_name": p.name}
+    if p.csp_code:
+        identity["csp_code"] = p.csp_code
+    parts = [_comment(head), _block(identity), "\n",
+             _comment("The districts (LAD 2024) that make up the partnership; records are assigned to them\n"
+                      "(and to wards) by LSOA code through the ONS lookup."),
+             _block({"areas": [{"code": c, "name": n} for c, n in p.districts]}), "\n"]
+    aggregate = find_embedded_aggregate(force_id)
+    if p.force_name == MET_FORCE_AREA:
+        data = {"path": "data/mps/MPS_Borough_Level_Crime_Historical.csv", "format": "mps_borough",
+                "description": "Metropolitan Police Service recorded crime by borough and month (London Datastore)"}
+        note = (f"Police force area: {p.force_name} ({p.force_code}). The Met's borough file (London Datastore,\n"
+                "'MPS Borough Level Crime') is embedded; it has no LSOAs, so no ward or hotspot breakdown.\n"
+                "data.police.uk street-level files for force 'metropolitan' have them: use --data.")
+    else:
+        force_is_partnership = sorted(find_force_district_codes(p.force_code)) == sorted(p.district_codes)
+        select = "all" if force_is_partnership else "areas"
+        download = (f"Police force area: {p.force_name} ({p.force_code}). Data: data.police.uk street-level\n"
+                    f"files of force '{force_id}' (a folder of YYYY-MM/YYYY-MM-{force_id}-street.csv, as\n"
+                    "its custom download or archive gives them).")
+        if aggregate is not None:
+            path = aggregate.relative_to(REPO_ROOT).as_posix()
+            note = (f"{download} The path below is the repository's month x LSOA x crime\n"
+                    "type aggregate of such a download (see the PROVENANCE.md beside it); for newer months,\n"
+                    "download the force's files and run with --data <folder>, or point path at the folder.")
+            fmt = "tidy"
+        else:
+            path = f"data/police_uk/{force_id}"
+            note = (f"{download} The repository holds none for this force:\n"
+                    f"download them into {path}/ (or anywhere, and run with --data <folder>).")
+            fmt = "police_uk"
+        if select == "all":
+            note += ("\nThe force area is this partnership, so every record in the force's file is the\n"
+                     "partnership's (select: all), including those placed just over the boundary.")
+        else:
+            note += ("\nThe force covers other partnerships too: only records in this partnership's districts are\n"
+                     "its own (select: areas); records placed in other districts are not.")
+        data = {"path": path, "format": fmt, "select": select,
+                "description": f"data.police.uk street-level crime and anti-social behaviour, {p.force_name} police force area"}
+    parts += [_comment(note), _block({"data": data}), "\n"]
+    if london:
+        pop = {"path": LONDON_POPULATION, "households_path": "data/population/la_census2011_population_households.csv",
+               "census2021_path": CENSUS_2021,
+               "description": "ONS mid-year population estimates; households from the Census nearest the period (2011 or 2021)"}
+        pop_note = "Population: ONS mid-year estimates for London boroughs, mid-2011 to mid-2024 (see data/population/PROVENANCE.md)."
+    else:
+        pop = {"path": MID_YEAR_POPULATION, "census2021_path": CENSUS_2021,
+               "description": "ONS mid-year population estimates (mid-2011 and mid-2022); households from Census 2021"}
+        pop_note = ("Population: ONS mid-year estimates for every district in England and Wales, mid-2011 and\n"
+                    "mid-2022 only (see data/population/PROVENANCE.md); households from Census 2021.\n"
+                    "For a later assessment year, add a newer ONS mid-year file here.")
+    parts += [_comment(pop_note), _block({"population": pop}), "\n", ANALYST_SECTIONS]
+    return "".join(parts)
+
+
+ANALYST_SECTIONS = """\
+# ---------------------------------------------------------------------------
+# Analyst inputs: empty until the partnership fills them in.
+
+# Peers for benchmarking (area codes, e.g. the Home Office's most similar group).
+# Left empty, the workbook builds a nearest-neighbour group from the areas in the
+# police source where it holds enough complete ones (a single force's download does not).
+peers: []
+
+# Targets from the partnership's plan (see src/workbook/config/targets.py): for each, the name,
+# indicator, category, polarity, baseline year, % change, trajectory and years.
+targets: []
+
+# The scanning matrix's analyst inputs (see src/workbook/config/priorities.py): statutory
+# duties, public concern from consultation, emerging issues, and decisions that override the score.
+priorities: {}
+
+# The plan's appendices (see src/workbook/config/appendices.py): measures of success,
+# the action plan with owners and due dates, and the spending plan by priority and funder.
+appendices: {}
+
+# A CSV of indicators the police data do not hold (survey confidence, MARAC cases,
+# people in treatment); see data/local_indicators/README.md.
+local_indicators:
+"""
+
+
+def find_force_district_codes(force_code: str) -> list[str]:
+    """The district codes of a police force area (PFA 2024 code).
+
+    Examples
+    --------
+    >>> find_force_district_codes("E23000026")
+    ['E06000032', 'E06000055', 'E06000056']
+    """
+    lk = load_district_lookup()
+    return sorted(set(lk.loc[lk["PFA24CD"] == force_code, "LAD24CD"]))
+
+
+def write_area_config(query: str, *, folder: str | Path | None = None, force: bool = False) -> Path:
+    """Write ``<folder>/<slug>.yml`` for the partnership (or district) ``query`` names.
+
+    Parameters
+    ----------
+    query
+        A CSP name or code, or a district name or code, as in the ONS lookup
+        (case-insensitive).
+    folder
+        Where to write; default ``config/areas/``.
+    force
+        Overwrite an existing config (otherwise refused: it may hold the
+        analyst's own sections).
+
+    Returns
+    -------
+    pathlib.Path
+        The config written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from workbook.config.area import load_area_config
+    >>> path = write_area_config("Bedford", folder=tempfile.mkdtemp())
+    >>> cfg = load_area_config(path)
+    >>> path.name, cfg.name, cfg.area_codes, cfg.source.select
+    ('bedford.yml', 'Bedford', ['E06000055'], 'areas')
+    >>> write_area_config("Bedford", folder=path.parent)
+    Traceback (most recent call last):
+    ...
+    workbook.core.errors.ConfigError: ...bedford.yml: already exists; pass --force to overwrite it (its analyst sections would be lost)
+    """
+    p = find_partnership(query)
+    folder = Path(folder) if folder else AREAS_DIR
+    path = folder / f"{slugify(p.name)}.yml"
+    if path.exists() and not force:
+        raise ConfigError("already exists; pass --force to overwrite it (its analyst sections would be lost)", path=path)
+    text = area_config_text(p, query=" ".join(str(query).split()))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the config: {exc.strerror or exc}", path=path) from None
+    return path

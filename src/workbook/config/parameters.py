@@ -182,7 +182,7 @@ def check_area(area: str) -> Path:
     >>> check_area("lambth")
     Traceback (most recent call last):
     ...
-    workbook.core.errors.ParameterError: parameter 'area': no area 'lambth'; configured areas: city-of-london, lambeth, lambeth-southwark (or give the path of a config .yml)
+    workbook.core.errors.ParameterError: parameter 'area': no area 'lambth'; configured areas: central-bedfordshire, city-of-london, lambeth, lambeth-southwark (or give the path of a config .yml)
     """
     if not area.strip():
         raise ParameterError("is empty; expected an area slug or the path of an area config", name="area")

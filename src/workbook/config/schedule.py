@@ -46,7 +46,7 @@ def all_configured_runs(*, period: str | None = None) -> list[ScheduledRun]:
     Examples
     --------
     >>> [r.area for r in all_configured_runs()][:2]
-    ['city-of-london', 'lambeth']
+    ['central-bedfordshire', 'city-of-london']
     """
 
     return [ScheduledRun(area=a, period=period) for a in list_areas()]

@@ -80,6 +80,65 @@ class ConfigError(WorkbookError):
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 
+class SpreadsheetError(ConfigError):
+    """A spreadsheet or CSV file of analyst inputs (named in a config's
+    ``inputs:``) is missing, or a sheet, header or cell in it is not as expected.
+
+    Parameters
+    ----------
+    message
+        What was wrong and what was expected.
+    path
+        The file.
+    sheet
+        The sheet's name (``None`` for a CSV file).
+    row
+        The row number as the spreadsheet shows it (the header is row 1).
+    column
+        The column's letter (``"C"``), if known.
+    header
+        The column's header (``"due"``), if known.
+
+    Examples
+    --------
+    >>> str(SpreadsheetError("'soon' is not a date", path="in.xlsx", sheet="action_plan", row=4, column="C",
+    ...                      header="due"))
+    "in.xlsx, sheet 'action_plan', row 4, column C (due): 'soon' is not a date"
+    >>> str(SpreadsheetError("required column 'owner' is missing", path="a.csv", row=1, header="owner"))
+    "a.csv, row 1, column 'owner': required column 'owner' is missing"
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        header: str | None = None,
+    ) -> None:
+        self.path = None if path is None else Path(path)
+        self.key = None
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.header = header
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column}" + (f" ({header})" if header else ""))
+        elif header is not None:
+            where.append(f"column {header!r}")
+        prefix = ", ".join(where)
+        WorkbookError.__init__(self, f"{prefix}: {message}" if prefix else message)
+
+
 class ValueInputError(WorkbookError, ValueError):
     """A value passed to an analysis function is outside what it accepts
     (a negative count, a zero population, a proportion above 1)."""
@@ -153,6 +212,7 @@ class RunTimeoutError(RunError):
 
 
 INPUT_ERRORS: dict[str, type[WorkbookError]] = {
-    cls.__name__: cls for cls in (DataError, ConfigError, ValueInputError, PeriodError, ParameterError)
+    cls.__name__: cls
+    for cls in (DataError, ConfigError, SpreadsheetError, ValueInputError, PeriodError, ParameterError)
 }
 """Input errors by name: one raised inside a notebook's kernel is reported by the runner as itself."""

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbook.core.paths import PACKAGE_DIR, REPO_ROOT, RESOURCES_DIR
+from workbook.core.paths import DATA_DIR, PACKAGE_DIR, REPO_ROOT, RESOURCES_DIR
 from workbook.data.canonical import CANONICAL_COLUMNS
 from workbook.data.lookups import LOOKUP_PATH
 from workbook.data.sources import load_source
@@ -91,6 +91,7 @@ def loader_fingerprint() -> str:
 
     h = hashlib.sha256()
     files = sorted((PACKAGE_DIR / "data").glob("*.py")) + [PACKAGE_DIR / "core" / "categories.py", LOOKUP_PATH]
+    files += sorted((DATA_DIR / "lookups").glob("*.csv"))  # the loaders place records by LSOA through these
     files += sorted(RESOURCES_DIR.glob("*.csv"))
     for f in files:
         h.update(f.name.encode())

@@ -105,6 +105,16 @@ def _add_census_households(pop: pd.DataFrame, path: Path, *, year: int, code_col
     out = pop.copy()
     is_census = out["year"] == year
     out.loc[is_census, "households"] = out.loc[is_census, "area_code"].map(hh).astype("Int64")
+    # An area whose estimates skip the census year (e.g. a file of mid-2011 and mid-2022 only) still gets
+    # its census households, on a row of their own with no persons.
+    missing = sorted(set(out["area_code"]) - set(out.loc[is_census, "area_code"]) & set(hh.index))
+    if missing:
+        names = out.drop_duplicates("area_code").set_index("area_code")["area_name"]
+        extra = pd.DataFrame({"area_code": missing, "area_name": names.reindex(missing).to_numpy(), "year": year,
+                              "persons": pd.array([pd.NA] * len(missing), dtype="Int64"),
+                              "households": pd.array(hh.reindex(missing).to_numpy(), dtype="Int64")})
+        out = pd.concat([out.astype({"persons": "Int64"}), extra], ignore_index=True)
+        out = out.sort_values(["area_code", "year"]).reset_index(drop=True)
     return out
 
 

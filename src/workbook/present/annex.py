@@ -51,21 +51,17 @@ def sources_markdown(assessment) -> str:  # noqa: ANN001
     )
 
 
-def peer_group_markdown(pc, *, area: str) -> str:  # noqa: ANN001 - PeerComparison | None
+def peer_group_markdown(pc, *, area: str, reason: str = "") -> str:  # noqa: ANN001 - PeerComparison | None
     """How the peer group was made, and who is in it; or why there is none.
 
     Examples
     --------
-    >>> peer_group_markdown(None, area="City of London").startswith("No peer comparison")
-    True
+    >>> print(peer_group_markdown(None, area="City of London", reason="the police data cover only this partnership"))
+    No peer comparison for City of London: the police data cover only this partnership. Add peers' data and list them under `peers` in the area's config to compare.
     """
     if pc is None:
-        area = md_text(area)
-        return (
-            f"No peer comparison: the police data for {area} cover only this partnership, so there are no "
-            "other areas in the same source to compare with. Add peers' data and list them under `peers` in the "
-            "area's config to compare."
-        )
+        return (f"No peer comparison for {md_text(area)}: {md_text(reason or 'no peer group could be formed')}. "
+                "Add peers' data and list them under `peers` in the area's config to compare.")
     names = [md_text(pc.names[p]) for p in pc.group.peers]
     area = md_text(area)
     how = (

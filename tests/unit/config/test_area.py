@@ -57,7 +57,7 @@ def test_yaml_syntax_error_and_empty_file(tmp_path):
 
 
 def test_unknown_area_lists_the_configured_ones():
-    with pytest.raises(ConfigError, match="no configuration for area 'atlantis'; configured areas: city-of-london, lambeth"):
+    with pytest.raises(ConfigError, match="no configuration for area 'atlantis'; configured areas: central-bedfordshire, city-of-london, lambeth"):
         load_area_config("atlantis")
 
 

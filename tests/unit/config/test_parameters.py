@@ -44,7 +44,7 @@ def test_parameter_error_is_a_workbook_error_naming_the_parameter():
         ({"period": 202311}, "period", "expected str, got int 202311"),
         ({"area": None}, "area", "expected str, got NoneType None"),
         ({"data_path": ["a.csv"]}, "data_path", "expected str, got list"),
-        ({"area": "lambth"}, "area", "no area 'lambth'; configured areas: city-of-london, lambeth"),
+        ({"area": "lambth"}, "area", "no area 'lambth'; configured areas: central-bedfordshire, city-of-london, lambeth"),
         ({"area": "missing/area.yml"}, "area", "no area config at"),
         ({"area": ""}, "area", "is empty"),
         ({"period": "2023-13"}, "period", "period '2023-13' is not a month; expected YYYY-MM"),

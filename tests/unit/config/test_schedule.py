@@ -33,9 +33,9 @@ def test_schedule_of_runs_with_and_without_periods(tmp_path):
 
 def test_all_expands_to_every_configured_area():
     runs = parse_schedule([{"area": "all", "period": "2023-11"}])
-    assert [r.area for r in runs] == ["city-of-london", "lambeth", "lambeth-southwark"]
+    assert [r.area for r in runs] == ["central-bedfordshire", "city-of-london", "lambeth", "lambeth-southwark"]
     assert {r.period for r in runs} == {"2023-11"}
-    assert [r.area for r in all_configured_runs()] == ["city-of-london", "lambeth", "lambeth-southwark"]
+    assert [r.area for r in all_configured_runs()] == ["central-bedfordshire", "city-of-london", "lambeth", "lambeth-southwark"]
 
 
 @pytest.mark.parametrize(("text", "message"), [
