@@ -23,9 +23,9 @@ from pathlib import Path
 from workbook.config.area import config_path_for, list_areas
 from workbook.config.files import read_yaml
 from workbook.config.generate import write_area_config
+from workbook.config.input_template import choose_template_path, write_input_template
 from workbook.config.parameters import check_period
 from workbook.config.schedule import all_configured_runs, london_borough_runs, read_schedule
-from workbook.config.spreadsheets import choose_template_path, write_input_template
 from workbook.core.errors import ConfigError, RunError, WorkbookError
 from workbook.core.paths import REPO_ROOT
 from workbook.core.version import __version__

@@ -19,8 +19,9 @@ from workbook.assessment.prepare import prepare_assessment
 from workbook.cli import main
 from workbook.config.appendices import Action, MeasureOfSuccess, SpendingItem, load_appendices
 from workbook.config.area import load_area_config
+from workbook.config.input_template import write_input_template
 from workbook.config.priorities import Override, load_priority_settings
-from workbook.config.spreadsheets import SHEETS, write_input_template
+from workbook.config.spreadsheets import SHEETS
 from workbook.config.targets import TargetSpec, load_targets
 from workbook.core.errors import ConfigError, SpreadsheetError
 from workbook.core.paths import AREAS_DIR
