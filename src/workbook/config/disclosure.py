@@ -48,14 +48,21 @@ class DisclosureRule(BaseModel):
     secondary
         Suppress further cells so that no suppressed cell can be recovered
         from totals and differences.
+    min_range
+        How uncertain a suppressed count must stay: the whole numbers a
+        reader could work out for it, from everything published with it,
+        must span at least this much (largest minus smallest).  Default
+        (None): the rounding base, so a suppressed count is never known as
+        closely as a rounded one (with base 5, never to within +/-2); 1
+        without rounding (never exactly).  See :attr:`required_range`.
 
     Examples
     --------
     >>> DisclosureRule().symbol
     '<5'
     >>> r = DisclosureRule(threshold=8, symbol="*", rounding=5)
-    >>> r.threshold, r.symbol, r.rounding, r.levels
-    (8, '*', 5, ('sub_area',))
+    >>> r.threshold, r.symbol, r.rounding, r.levels, r.required_range
+    (8, '*', 5, ('sub_area',), 5)
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -67,6 +74,7 @@ class DisclosureRule(BaseModel):
     levels: tuple[Level, ...] = Field(("sub_area",), min_length=1)
     rounding: StrictInt | None = Field(None, ge=2)
     secondary: StrictBool = True
+    min_range: StrictInt | None = Field(None, ge=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -92,6 +100,34 @@ class DisclosureRule(BaseModel):
         if any(not c.strip() for c in v):
             raise ValueError("category names must not be empty")
         return v
+
+    @property
+    def required_range(self) -> int:
+        """The least spread a suppressed count's possible values may have (see ``min_range``).
+
+        Examples
+        --------
+        >>> DisclosureRule().required_range, DisclosureRule(rounding=5).required_range
+        (1, 5)
+        >>> DisclosureRule(rounding=5, min_range=10).required_range
+        10
+        """
+        if self.min_range is not None:
+            return self.min_range
+        return self.rounding if self.rounding is not None else 1
+
+    def rounding_interval(self, published: float) -> tuple[float, float]:
+        """The counts a published rounded value ``published`` can stand for (halves round up).
+
+        Examples
+        --------
+        >>> DisclosureRule(rounding=5).rounding_interval(25), DisclosureRule(rounding=10).rounding_interval(10)
+        ((23, 27), (5, 14))
+        """
+        if self.rounding is None:
+            return (published, published)
+        base = self.rounding
+        return (max(0, published - base // 2), published + (base + 1) // 2 - 1)
 
     def covers_category(self, category: object) -> bool:
         """True if the rule applies to rows of ``category``.

@@ -98,9 +98,13 @@ def suppression_markdown(log: pd.DataFrame, *, rule) -> str:  # noqa: ANN001 - D
     head = (
         f"Small numbers: counts from 1 to {rule.threshold - 1} of {cats} at {levels} level are shown as "
         f"\"{md_text(rule.symbol)}\", with further cells suppressed where a hidden count could be worked out from "
-        "totals or differences, and rates or percentages suppressed with their counts"
-        + (f"; other counts in those rows are rounded to the nearest {rule.rounding}" if rule.rounding else "")
-        + "."
+        "totals, differences or other tables (a parent offence group and its parts, districts and the partnership "
+        "are protected together), and rates or percentages suppressed with their counts"
+        + (f"; other counts in those rows are rounded to the nearest {rule.rounding}, totals like their parts, "
+           "and their differences, % changes, ratios, p-values and rates are worked out from the rounded counts"
+           if rule.rounding else "")
+        + ". Every table and chart published is checked, by linear programming over all of them, so that no "
+        "protected count can be narrowed to one value."
     )
     if log.empty:
         return head + " No cell in this report needed suppressing."

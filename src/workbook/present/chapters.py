@@ -18,7 +18,10 @@ import pandas as pd
 from IPython.display import Markdown
 
 from workbook.assessment.analyse import Analysis, analyse_assessment
+from workbook.assessment.peers import why_no_peers
 from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
+from workbook.assessment.wards import TOTAL as WARD_TOTAL
+from workbook.assessment.wards import compare_wards
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
 from workbook.core.counting import INCIDENT_CATEGORIES
@@ -195,19 +198,21 @@ def by_district(rep: AssessmentReport) -> list[Any]:
     a, r = rep.assessment, rep.analysis
     if not r.by_district:
         return [Markdown(f"{md_text(rep.name)} is a single district, so there is no breakdown by district.")]
-    out = []
-    for i, (cat, table) in enumerate(r.by_district.items()):
-        full = table.assign(category=cat)
-        out.append(rep.publisher.table(
-            table[["area_name", *COMPARISON_FORMATS]],
-            name=f"by_district_{i + 1:02d}",
-            caption=f"{cat} by district, {a.periods.current.label} against {a.periods.previous.label}",
-            formats=COMPARISON_FORMATS,
-            labels=rep.labels,
-            csv=full,
-            protect=comparison_protection(full, label_col="area_name", total_label="Total", category=cat),
-        ))
-    return out
+    items = [{
+        "key": cat,
+        "df": table[["area_name", *COMPARISON_FORMATS]],
+        "name": f"by_district_{i + 1:02d}",
+        "caption": f"{cat} by district, {a.periods.current.label} against {a.periods.previous.label}",
+        "formats": COMPARISON_FORMATS,
+        "labels": rep.labels,
+        "csv": table.assign(category=cat),
+    } for i, (cat, table) in enumerate(r.by_district.items())]
+    # One protection for all the district tables: a parent category's rows are the sums of its children's.
+    return rep.publisher.tables(
+        items,
+        protect=comparison_protection(items[0]["csv"], label_col="area_name", total_label="Total"),
+        parents=dict(zip(a.data["subcategory"], a.data["category"])),
+    )
 
 
 def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:
@@ -228,6 +233,8 @@ def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:
             formats=COMPARISON_FORMATS,
             labels=rep.labels | {"category": "Incidents"},
             csv=inc.ytd,
+            protect=comparison_protection(inc.ytd, label_col="category", category_col="category", total_label=None,
+                                          level="area"),
         ),
     ]
     if inc.by_district is not None:
@@ -238,6 +245,7 @@ def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:
             formats=COMPARISON_FORMATS,
             labels=rep.labels,
             csv=inc.by_district.assign(category=ASB),
+            protect=comparison_protection(inc.by_district, label_col="area_name", total_label="Total", category=ASB),
         ))
     out.append(rep.publisher.figure(
         plot_xmr_grid(inc.xmr),
@@ -326,7 +334,8 @@ def targets(rep: AssessmentReport) -> list[Any]:
 def peers(rep: AssessmentReport) -> list[Any]:
     """The peer group, rates against it and the funnel plot (when the area has peers)."""
     r = rep.analysis
-    out: list[Any] = [Markdown(peer_group_markdown(r.peers, area=rep.name))]
+    reason = why_no_peers(rep.assessment) if r.peers is None else ""
+    out: list[Any] = [Markdown(peer_group_markdown(r.peers, area=rep.name, reason=reason))]
     if r.peers is None:
         return out
     pc = r.peers
@@ -390,6 +399,7 @@ def hotspots(rep: AssessmentReport) -> list[Any]:
     if hs is None:
         return [Markdown(f"The police data for {md_text(rep.name)} are by district, not neighbourhood, "
                          "so there is no hotspot analysis.")]
+    top = top_neighbourhoods_table(hs.top, classification=hs.classification)
     return [
         Markdown(markdown_list(hotspot_sentences(hs, area=rep.name))),
         rep.publisher.figure(
@@ -397,9 +407,10 @@ def hotspots(rep: AssessmentReport) -> list[Any]:
             name="top_neighbourhoods",
             alt=top_neighbourhoods_alt(hs.top, classification=hs.classification),
             caption=f"Neighbourhoods with most recorded crime, {a.periods.current.label}",
-            data=top_neighbourhoods_table(hs.top, classification=hs.classification),
+            data=top,
             formats=TOP_NEIGHBOURHOOD_FORMATS,
             labels=TOP_NEIGHBOURHOOD_LABELS,
+            protect=comparison_protection(top, label_col="lsoa_name", total_label=None, category=ALL_CRIME),
         ),
     ]
 
@@ -453,6 +464,7 @@ def methods(rep: AssessmentReport) -> list[Any]:
             formats=ACCURACY_FORMATS,
             labels=ACCURACY_LABELS,
         ),
+        *revisions(rep),
         Markdown(suppression_markdown(rep.publisher.suppression_log(), rule=rep.rule)),
         rep.publisher.table(
             provenance_table(a, parameters={"area": p.area, "period": p.period, "data_path": p.data_path},
@@ -463,6 +475,70 @@ def methods(rep: AssessmentReport) -> list[Any]:
     ]
 
 
+def revisions(rep: AssessmentReport) -> list[Any]:
+    """Where the data were joined from several sources: which months came from which, and what a newer one revised."""
+    a = rep.assessment
+    if len(a.data_paths) < 2:
+        return []
+    spans = a.months_from.groupby("source", sort=False)["month"].agg(["min", "max"])
+    text = "The police data were joined from several downloads, the newer winning where they overlap: " + "; ".join(
+        f"{md_text(src)} for {row['min']:%B %Y} to {row['max']:%B %Y}" for src, row in spans.iterrows()) + "."
+    out: list[Any] = [Markdown(text)]
+    if a.revisions.empty:
+        out.append(Markdown("Where the downloads overlap, the newer one changed no count."))
+        return out
+    rev = a.revisions.assign(month=a.revisions["month"].dt.strftime("%Y-%m"))
+    out.append(rep.publisher.table(
+        rev, name="revisions", caption="Counts a newer download revised, by month and offence group",
+        formats={"old_count": "count", "new_count": "count", "difference": "signed"},
+        labels={"month": "Month", "category": "Offence group", "old_count": "Earlier download",
+                "new_count": "Newer download", "difference": "Revision", "old_source": "Earlier file",
+                "new_source": "Newer file"},
+    ))
+    return out
+
+
 def accessibility(rep: AssessmentReport) -> list[Any]:
     """The accessibility statement."""
     return [Markdown(accessibility_statement())]
+
+
+def by_ward(rep: AssessmentReport) -> list[Any]:
+    """Year to date by 2024 electoral ward (councillors' unit), crime and ASB apart, or why there is none."""
+    a = rep.assessment
+    wards = compare_wards(a)
+    if wards is None:
+        return [Markdown(f"The police data for {md_text(rep.name)} are by district, with no neighbourhoods (LSOAs) "
+                         "to place in wards, so there is no ward breakdown.")]
+    crime = wards.crime
+    top = crime[(crime["ward_code"] != "") & (crime["current"] > 0)].head(3)["ward"].tolist()
+    intro = (f"Records are placed in {wards.n_wards} wards (2024 boundaries), each neighbourhood (LSOA) in the ward "
+             "the ONS lookup best fits it to.")
+    if top:
+        listed = top[0] if len(top) == 1 else f"{', '.join(top[:-1])} and {top[-1]}"
+        intro += f" Most recorded crime this year to date was in {listed}."
+    span = f"{a.periods.current.label} against {a.periods.previous.label}"
+    out: list[Any] = [
+        Markdown(md_text(intro)),
+        rep.publisher.table(
+            crime[["ward", *COMPARISON_FORMATS]],
+            name="by_ward",
+            caption=f"Recorded crime by ward, {span}",
+            formats=COMPARISON_FORMATS,
+            labels=rep.labels | {"ward": "Ward"},
+            csv=crime.assign(category=ALL_CRIME),
+            protect=comparison_protection(crime, label_col="ward", total_label=WARD_TOTAL, category=ALL_CRIME),
+        ),
+    ]
+    if wards.incidents is not None:
+        inc = wards.incidents
+        out.append(rep.publisher.table(
+            inc[["ward", *COMPARISON_FORMATS]],
+            name="asb_by_ward",
+            caption=f"Anti-social behaviour incidents by ward, {span}",
+            formats=COMPARISON_FORMATS,
+            labels=rep.labels | {"ward": "Ward"},
+            csv=inc.assign(category=ASB),
+            protect=comparison_protection(inc, label_col="ward", total_label=WARD_TOTAL, category=ASB),
+        ))
+    return out

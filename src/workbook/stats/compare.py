@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats import rates as sm_rates
 
+from workbook.core.categories import NOT_IN_ALL_CRIME
 from workbook.core.errors import ValueInputError
 from workbook.core.periods import Window
+from workbook.stats.rates import poisson_count_interval
 
 COMPARISON_COLUMNS = (
     "previous",
@@ -145,9 +147,11 @@ def compare_periods(
     ).astype("int64")
     table = table.sort_values("current", ascending=False, kind="stable").reset_index()
     if total:
+        # records kept apart from crime (Action Fraud's NFIB, ASB incidents) are shown but never totalled
+        counted = table[~table[by[0]].isin(NOT_IN_ALL_CRIME)] if by and by[0] in ("category", "subcategory") else table
         tot = {c: total_label for c in by} | {
-            "previous": int(table["previous"].sum()),
-            "current": int(table["current"].sum()),
+            "previous": int(counted["previous"].sum()),
+            "current": int(counted["current"].sum()),
         }
         table = pd.concat([table, pd.DataFrame([tot])], ignore_index=True)
     return add_change_columns(table, alpha=alpha)
@@ -211,22 +215,55 @@ def compare_sub_areas(
     return out
 
 
-def comparison_protection(table: pd.DataFrame, *, label_col: str, total_label: str, category: str | None = None,
+def comparison_protection(table: pd.DataFrame, *, label_col: str, total_label: str | None,
+                          category: str | None = None,
                           category_col: str | None = None, level: str = "sub_area") -> dict[str, object]:
     """How a :func:`compare_periods` table is protected by disclosure control:
-    its counts, its difference, and the columns derived from them.
+    its counts, its difference, the columns derived from them, and how those
+    are worked out again from rounded counts.
+
+    In a row whose counts are published rounded, the difference, % change,
+    rate ratio with its interval, p-value and significance are recomputed
+    from the rounded counts (:func:`add_change_columns`), and a rate per
+    1,000 with its 95% interval from the rounded current count over the same
+    denominator, so that none of them gives the exact counts back.
+    ``total_label`` None: the table has no total row.  Rows kept out of
+    "All crime" (:data:`~workbook.core.categories.NOT_IN_ALL_CRIME`) are
+    left out of the total's relation.
 
     Examples
     --------
     >>> t = pd.DataFrame(columns=["area_name", "previous", "current", "difference", "pct_change"])
     >>> sorted(comparison_protection(t, label_col="area_name", total_label="Total", category="Robbery"))
-    ['category', 'count_columns', 'derived_columns', 'difference_columns', 'label_col', 'level', 'total_row']
+    ['category', 'count_columns', 'derived_columns', 'difference_columns', 'label_col', 'level', 'recompute', 'total_row']
+    >>> exact = add_change_columns(pd.DataFrame({"previous": [6243], "current": [6570]}))
+    >>> spec = comparison_protection(exact, label_col="area_name", total_label="Total")
+    >>> again = spec["recompute"](exact.assign(previous=6245, current=6570), exact)
+    >>> float(round(again["pct_change"].iloc[0], 4)), float(round(100 * (6570 - 6245) / 6245, 4))
+    (5.2042, 5.2042)
     """
     derived = {c: ["previous", "current"] for c in
                ("pct_change", "rate_ratio", "rr_lower_95", "rr_upper_95", "p_value", "significant")}
     for c in ("rate_per_1000", "rate_lower_95", "rate_upper_95"):
         derived[c] = ["current"]
     derived = {c: src for c, src in derived.items() if c in table.columns}
+
+    def recompute(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
+        out = add_change_columns(rows)
+        if "rate_per_1000" in rows.columns:
+            # rate = current x (per 1,000 / denominator, annualised): the same factor for the rounded count.
+            cur = exact["current"].astype(float).to_numpy()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(cur > 0, exact["rate_per_1000"].astype(float).to_numpy() / cur, np.nan)
+            factor = np.array([float(f"{f:.12g}") if np.isfinite(f) else np.nan for f in factor])
+            new = out["current"].astype(float).to_numpy()
+            lower, upper = poisson_count_interval(new, conf_level=0.95)
+            keep = ~np.isfinite(factor)  # a zero count: rounded to zero, its rate and interval stand
+            for col, vals in (("rate_per_1000", new), ("rate_lower_95", lower), ("rate_upper_95", upper)):
+                if col in out.columns:
+                    out[col] = np.where(keep, exact[col].astype(float).to_numpy(), vals * factor)
+        return out
+
     spec: dict[str, object] = {
         "count_columns": ["previous", "current"],
         "difference_columns": {"difference": ("current", "previous")},
@@ -234,7 +271,14 @@ def comparison_protection(table: pd.DataFrame, *, label_col: str, total_label: s
         "total_row": total_label,
         "label_col": label_col,
         "level": level,
+        "recompute": recompute,
     }
+    labels = list(table[label_col]) if label_col in table.columns else []
+    if total_label in labels and any(lab in NOT_IN_ALL_CRIME for lab in labels):
+        # rows shown but kept out of the total (ASB incidents, Action Fraud): the total is the sum of the rest
+        spec["total_row"] = None
+        spec["row_sums"] = [(total_label, [lab for lab in labels if lab != total_label and lab not in NOT_IN_ALL_CRIME])]
+        spec["area_rows"] = [total_label]
     if category is not None:
         spec["category"] = category
     if category_col is not None:

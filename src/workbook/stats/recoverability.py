@@ -1,10 +1,19 @@
-"""Can a suppressed cell be recovered from the published tables? The linear check."""
+"""Can a suppressed cell be recovered from the published tables? The linear check.
+
+A table's structure is a set of linear relations between its cells (columns
+summing to a total row, rows to a total column, differences, and any row that
+is the sum of other rows: districts to a county, child categories to their
+parent).  A reader knows every published cell (a rounded one only to within
+its rounding interval), that a suppressed count is at least 1 (zeros are
+shown) and that a missing count is at least 0.  :func:`find_recoverable_cells`
+finds the suppressed cells that reader can pin down.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -43,13 +52,18 @@ class _Structure:
     total_pos: int | None
     total_column: str | None
     relations: list[_Relation]
+    sums: list[tuple[int, list[int]]] = field(default_factory=list)  # (total row, part rows), incl. total_pos
+
+    @property
+    def total_rows(self) -> set[int]:
+        return {t for t, _ in self.sums}
 
     def kind(self, cell: Cell) -> int:
         """0: an ordinary count; 1: a total; 2: a difference (candidates are tried in this order)."""
         pos, col = cell
         if col in self.difference_columns:
             return 2
-        return 1 if (pos == self.total_pos or col == self.total_column) else 0
+        return 1 if (pos in self.total_rows or col == self.total_column) else 0
 
     def describe(self, cell: Cell) -> str:
         return f"{self.labels[cell[0]]!r}/{cell[1]!r}"
@@ -70,6 +84,7 @@ def _build_structure(
     total_row: Hashable | None,
     total_column: str | None,
     label_col: str | None,
+    row_sums: Sequence[tuple[Hashable, Sequence[Hashable]]] | None = None,
 ) -> _Structure:
     count_columns = list(dict.fromkeys(count_columns))
     if total_column is not None and total_column not in count_columns:
@@ -125,11 +140,25 @@ def _build_structure(
 
     relations: list[_Relation] = []
     n = len(table)
-    body = [i for i in range(n) if i != total_pos]
+    sums: list[tuple[int, list[int]]] = []
     if total_pos is not None:
+        sums.append((total_pos, [i for i in range(n) if i != total_pos]))
+    position = {lab: i for i, lab in enumerate(labels)}
+    for total, parts in row_sums or ():
+        missing_rows = [lab for lab in [total, *parts] if lab not in position]
+        if missing_rows:
+            raise ValueInputError(f"row_sums names row(s) {missing_rows} that the table does not have")
+        if not parts:
+            raise ValueInputError(f"row_sums: total row {total!r} has no parts")
+        sums.append((position[total], [position[p] for p in parts]))
+    for tpos, parts in sums:
         for col in [*count_columns, *diffs]:
-            terms = tuple([((i, col), 1.0) for i in body] + [((total_pos, col), -1.0)])
-            relations.append(_Relation(terms, f"column {col!r} sums to total row {labels[total_pos]!r}"))
+            terms = tuple([((i, col), 1.0) for i in parts] + [((tpos, col), -1.0)])
+            if tpos == total_pos:
+                label = f"column {col!r} sums to total row {labels[total_pos]!r}"
+            else:
+                label = f"column {col!r}: row {labels[tpos]!r} is the sum of rows {[labels[i] for i in parts]}"
+            relations.append(_Relation(terms, label))
     if total_column is not None:
         parts = [c for c in count_columns if c != total_column]
         if not parts:
@@ -141,7 +170,7 @@ def _build_structure(
         for i in range(n):
             terms = (((i, a), 1.0), ((i, b), -1.0), ((i, d), -1.0))
             relations.append(_Relation(terms, f"row {labels[i]!r}: {d!r} = {a!r} - {b!r}"))
-    return _Structure(labels, count_columns, diffs, derived, total_pos, total_column, relations)
+    return _Structure(labels, count_columns, diffs, derived, total_pos, total_column, relations, sums)
 
 
 def _numeric_values(
@@ -250,49 +279,79 @@ def _derivation(struct: _Structure, unknown: set[Cell], target: Cell) -> list[Ce
     return [c for c, w in weight.items() if abs(w) > 1e-8]
 
 
-def _bounds_tight(
-    struct: _Structure, unknown: set[Cell], targets: set[Cell], values: Mapping[Cell, float]
+def _integer_spread(lo: float, hi: float) -> float:
+    """How far apart the smallest and largest whole numbers in [lo, hi] are (-1 if none)."""
+    return math.floor(hi + 1e-7) - math.ceil(lo - 1e-7)
+
+
+def _narrow_cells(
+    struct: _Structure,
+    values: Mapping[Cell, float],
+    *,
+    unknown: Mapping[Cell, tuple[float | None, float | None]],
+    need: Mapping[Cell, float],
 ) -> list[Cell] | None:
-    """Targets whose feasible interval holds at most one integer, for an
-    attacker who knows each hidden count is >= 1 (zeros are shown), each
-    missing count >= 0.  None if the published figures admit no solution
-    (e.g. after rounding), when bounds tell nothing reliable."""
-    rels, cols = _active(struct, unknown)
-    if not rels:
+    """Cells in ``need`` whose possible whole values spread less than ``need[cell]``.
+
+    The reader's view: ``unknown`` maps each cell the reader does not know
+    exactly to the bounds the reader does know (a suppressed count ``(1, None)``,
+    a missing one ``(0, None)``, a rounded one its rounding interval, a
+    difference ``(None, None)``); every other cell is known.  Each cell's
+    smallest and largest value subject to all the relations together is found
+    by linear programming.  None if the published figures admit no solution
+    (then nothing reliable can be said).
+    """
+    rels = [r for r in struct.relations if any(c in unknown for c in r.cells)]
+    cols = sorted({c for r in rels for c in r.cells if c in unknown} | {c for c in need if c in unknown})
+    if not cols:
         return []
-    a = _matrix(rels, cols)
-    b = np.array(
-        [-sum(k * values[c] for c, k in r.terms if c not in unknown) for r in rels], dtype=float
-    )
+    a = _matrix(rels, cols) if rels else np.zeros((0, len(cols)))
+    b = np.array([-sum(k * values[c] for c, k in r.terms if c not in unknown) for r in rels], dtype=float)
     if not np.all(np.isfinite(b)):
         return None
-    bounds = []
-    for c in cols:
-        if c[1] in struct.difference_columns:
-            bounds.append((None, None))
-        elif c in targets:
-            bounds.append((1, None))
-        else:
-            bounds.append((0, None))
+    bounds = [unknown[c] for c in cols]
     out = []
-    seen: list[np.ndarray] = []  # feasible points found so far: a spread of >= 1 among them settles a cell
+    seen: list[np.ndarray] = []  # feasible points found so far: a wide spread among them settles a cell
+    a_eq, b_eq = (a, b) if rels else (None, None)
     for j, c in enumerate(cols):
-        if c not in targets or c[1] in struct.difference_columns:
+        if c not in need:
             continue
-        if seen and np.ptp([s[j] for s in seen]) >= 1 - 1e-7:
+        if seen and _integer_spread(min(x[j] for x in seen), max(x[j] for x in seen)) >= need[c]:
             continue
         cost = np.zeros(len(cols))
         cost[j] = 1.0
-        lo = linprog(cost, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        lo = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if lo.status == 2:
             return None
-        hi = linprog(-cost, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        hi = linprog(-cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         seen += [r.x for r in (lo, hi) if r.status == 0]
-        if lo.status != 0 or hi.status != 0:  # unbounded above: safe
+        if lo.status != 0 or hi.status != 0:  # unbounded: safe
             continue
-        if (-hi.fun) - lo.fun < 1 - 1e-7:
+        if _integer_spread(lo.fun, -hi.fun) < need[c]:
             out.append(c)
     return out
+
+
+def _reader_unknowns(
+    struct: _Structure,
+    values: Mapping[Cell, float],
+    *,
+    hidden: set[Cell],
+    rounded: Mapping[Cell, tuple[float, float]] | None = None,
+    free: set[Cell] | None = None,
+) -> dict[Cell, tuple[float | None, float | None]]:
+    """What a reader does not know exactly, with the bounds the reader does know."""
+    unknown: dict[Cell, tuple[float | None, float | None]] = {}
+    for c, v in values.items():
+        is_diff = c[1] in struct.difference_columns
+        if c in hidden:
+            unknown[c] = (None, None) if is_diff else (1, None)
+        elif math.isnan(v) or c in (free or set()):
+            unknown[c] = (None, None) if is_diff else (0, None)
+    for c, interval in (rounded or {}).items():
+        if c not in unknown:
+            unknown[c] = interval
+    return unknown
 
 
 def _leaks_via_derived(struct: _Structure, hidden: set[Cell], shown_derived: set[Cell]) -> list[Cell]:
@@ -315,6 +374,10 @@ def find_recoverable_cells(
     total_column: str | None = None,
     label_col: str | None = None,
     use_bounds: bool = True,
+    row_sums: Sequence[tuple[Hashable, Sequence[Hashable]]] | None = None,
+    rounding: int | None = None,
+    rounded_rows: Sequence[Hashable] | None = None,
+    min_range: int = 1,
 ) -> list[tuple[Hashable, str]]:
     """Suppressed cells a reader could work out from what is published.
 
@@ -326,7 +389,11 @@ def find_recoverable_cells(
     * the declared relations (column totals, row totals, differences) determine
       it uniquely (null space of the hidden cells' coefficient matrix); or
     * (``use_bounds``) those relations together with "a hidden count is at
-      least 1" leave it fewer than two possible whole values.
+      least 1" (and, with ``rounding``, "a published count in a rounded row
+      is within its rounding interval") leave its possible whole values
+      spread by less than ``min_range`` (1: it is known exactly); with
+      ``rounding``, a rounded count that the relations pin to one value is
+      recoverable too.
 
     Parameters
     ----------
@@ -335,10 +402,16 @@ def find_recoverable_cells(
         back from CSV.
     symbol
         The suppression symbol.
-    count_columns, difference_columns, derived_columns, total_row, total_column, label_col
+    count_columns, difference_columns, derived_columns, total_row, total_column, label_col, row_sums
         The table's structure, as for :func:`apply_disclosure`.
     use_bounds
         Also apply the bounds check (linear programming).
+    rounding, rounded_rows
+        The rounding base of published counts, and the rows it applies to
+        (default every row).  A rounded row's difference is taken as worked
+        out from its rounded counts (it tells nothing more).
+    min_range
+        The least spread a suppressed count's possible values may have.
 
     Returns
     -------
@@ -353,6 +426,12 @@ def find_recoverable_cells(
     >>> t2 = pd.DataFrame({"n": ["<5", "<5", 30, 53]}, index=["A", "B", "C", "Total"])
     >>> find_recoverable_cells(t2, symbol="<5", count_columns=["n"], total_row="Total")
     []
+
+    A hidden count known to lie in 1..3 is not protected when ``min_range`` asks for a spread of 5:
+
+    >>> t3 = pd.DataFrame({"n": ["<9", "<9", 30, 34]}, index=["A", "B", "C", "Total"])  # A + B = 4
+    >>> find_recoverable_cells(t3, symbol="<9", count_columns=["n"], total_row="Total", min_range=5)
+    [('A', 'n'), ('B', 'n')]
     """
     struct = _build_structure_published(
         published,
@@ -362,11 +441,26 @@ def find_recoverable_cells(
         total_row=total_row,
         total_column=total_column,
         label_col=label_col,
+        row_sums=row_sums,
     )
     linear_cols = [*struct.count_columns, *struct.difference_columns]
     values = _numeric_values(published, linear_cols, symbol)
     hidden = {c for c in values if _shows(published, c, symbol)}
     missing = {c for c, v in values.items() if math.isnan(v) and c not in hidden}
+    rounded: dict[Cell, tuple[float, float]] = {}
+    free: set[Cell] = set()
+    if rounding is not None:
+        rows = set(range(len(published))) if rounded_rows is None else {
+            i for i, lab in enumerate(struct.labels) if lab in set(rounded_rows)
+        }
+        half_down, half_up = rounding // 2, (rounding + 1) // 2 - 1
+        for (i, col), v in values.items():
+            if i not in rows or (i, col) in hidden or math.isnan(v):
+                continue
+            if col in struct.difference_columns:
+                free.add((i, col))
+            else:
+                rounded[(i, col)] = (max(0.0, v - half_down), v + half_up)
     shown_derived = {
         (i, d)
         for d in struct.derived_columns
@@ -375,10 +469,13 @@ def find_recoverable_cells(
     }
     found = set(_leaks_via_derived(struct, hidden, shown_derived))
     unknown = hidden | missing
-    found |= set(_determined(struct, unknown, hidden))
+    if rounding is None:
+        found |= set(_determined(struct, unknown, hidden))
     if use_bounds:
-        tight = _bounds_tight(struct, unknown, hidden, values)
-        found |= set(tight or [])
+        view = _reader_unknowns(struct, values, hidden=hidden, rounded=rounded, free=free)
+        need: dict[Cell, float] = {c: min_range for c in hidden if c[1] not in struct.difference_columns}
+        need |= {c: 1 for c in rounded}
+        found |= set(_narrow_cells(struct, values, unknown=view, need=need) or [])
     order = {c: k for k, c in enumerate(published.columns)}
     return [(struct.labels[i], c) for i, c in sorted(found, key=lambda x: (x[0], order[x[1]]))]
 

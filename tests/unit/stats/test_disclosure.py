@@ -17,11 +17,15 @@ import pytest
 # Property: whatever the counts, the published table gives nothing back.
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from statsmodels.stats import rates as sm_rates  # noqa: E402
 
 from tests.helpers.disclosure import DIFF, SENSITIVE, change_table
 from workbook.config.disclosure import DisclosureRule
+from workbook.core.categories import FRAUD_NFIB
 from workbook.core.errors import ValueInputError
+from workbook.stats.compare import add_change_columns, comparison_protection
 from workbook.stats.disclosure import apply_disclosure
+from workbook.stats.rates import add_rate_columns, rate_per_1000
 from workbook.stats.recoverability import find_recoverable_cells
 
 
@@ -294,3 +298,119 @@ def test_published_tables_never_give_a_hidden_cell_back(counts, with_total_colum
     assert find_recoverable_cells(res.published, symbol="<5", **structure) == []
     shown = ~res.suppressed
     assert (res.published.where(shown, 0).astype("int64") == t.where(shown, 0)).all().all()
+
+
+# (9) hierarchies, figures published elsewhere, rounding and derived columns (issue 13.7)
+
+
+def test_row_sums_protect_districts_inside_a_county():
+    # N1 + N2 = North, North + S1 = Total.  N1's 3 is primary; the line North = N1 + N2 would give it
+    # back (23 - 20), so N2 is hidden too; North and the total still show.
+    t = pd.DataFrame({"n": [3, 20, 23, 30, 53]}, index=["N1", "N2", "North", "S1", "Total"])
+    res = apply_disclosure(
+        t, rule=DisclosureRule(), count_columns=["n"], category=SENSITIVE,
+        row_sums=[("North", ["N1", "N2"]), ("Total", ["North", "S1"])], area_rows=["Total"],
+    )
+    assert res.published["n"].tolist() == ["<5", "<5", 23, 30, 53]
+    assert find_recoverable_cells(
+        res.published, symbol="<5", count_columns=["n"], row_sums=[("North", ["N1", "N2"]), ("Total", ["North", "S1"])]
+    ) == []
+    # Declared as one flat total instead, the county's 23 would be counted twice: refused as inconsistent.
+    with pytest.raises(ValueInputError, match="off by"):
+        apply_disclosure(t, rule=DisclosureRule(), count_columns=["n"], category=SENSITIVE, total_row="Total")
+
+
+def test_fixed_rows_are_never_suppressed_and_cells_hidden_elsewhere_stay_hidden():
+    t = pd.DataFrame({"n": [3, 20, 30, 53]}, index=["A", "B", "C", "Total"])
+    # B is published elsewhere as it is, so the next-smallest cell that can still be hidden is C's 30.
+    res = apply_disclosure(t, rule=DisclosureRule(), count_columns=["n"], total_row="Total", category=SENSITIVE,
+                           fixed_rows=["B"])
+    assert res.published["n"].tolist() == ["<5", 20, "<5", 53]
+    # A total suppressed in another table is suppressed here too, and protected: A + 20 = total, so A goes.
+    u = pd.DataFrame({"n": [10, 20, 30]}, index=["A", "B", "Total"])
+    res2 = apply_disclosure(u, rule=DisclosureRule(), count_columns=["n"], total_row="Total", category="Burglary",
+                            suppressed_elsewhere=[("Total", "n")])
+    assert res2.published["n"].tolist() == ["<5", 20, "<5"]
+    assert res2.to_frame()["detail"].tolist()[1] == "suppressed where it is also published"
+
+
+def test_min_range_keeps_a_suppressed_count_from_being_known_to_within_two():
+    t = pd.DataFrame({"n": [1, 3, 30, 34]}, index=["A", "B", "C", "Total"])
+    kw = {"count_columns": ["n"], "total_row": "Total", "category": SENSITIVE}
+    # A + B = 34 - 30 = 4 leaves A in 1..3: not exact, so the default rule (no rounding) lets it stand ...
+    assert apply_disclosure(t, rule=DisclosureRule(), **kw).published["n"].tolist() == ["<5", "<5", 30, 34]
+    # ... but a spread of 2 is less than 5, so with min_range=5 C is hidden too: A + B + C = 34, A in 1..32.
+    strict = apply_disclosure(t, rule=DisclosureRule(min_range=5), **kw)
+    assert strict.published["n"].tolist() == ["<5", "<5", "<5", 34]
+    assert find_recoverable_cells(strict.published, symbol="<5", count_columns=["n"], total_row="Total",
+                                  min_range=5) == []
+
+
+def test_totals_are_rounded_like_their_parts_and_an_exact_total_cannot_pin_them():
+    rule = DisclosureRule(threshold=8, symbol="*", rounding=5)
+    t = pd.DataFrame({"n": [13, 18, 31]}, index=["L", "S", "Total"])
+    kw = {"count_columns": ["n"], "total_row": "Total", "category": SENSITIVE}
+    # 13 -> 15, 18 -> 20 and the total 31 -> 30, rounded like its parts: L is in 13..17 and in
+    # 30 +/- 2 - (18..22) = 6..14, so 13 or 14: not pinned.
+    assert apply_disclosure(t, rule=rule, **kw).published["n"].tolist() == [15, 20, 30]
+    # Had the exact total 31 to stand (it is published elsewhere), L = 31 - (18..22) = 9..13 and 13..17
+    # leave only 13: so L is suppressed, then S (L would be 31 - 18..22, a spread of 4, under the base 5).
+    fixed = apply_disclosure(t, rule=rule, fixed_rows=["Total"], **kw)
+    assert fixed.published["n"].tolist() == ["*", "*", 31]
+    assert find_recoverable_cells(fixed.published, symbol="*", count_columns=["n"], total_row="Total",
+                                  rounding=5, rounded_rows=["L", "S"], min_range=5) == []
+
+
+def test_derived_columns_of_rounded_rows_are_recomputed_or_suppressed():
+    rule = DisclosureRule(rounding=5)
+    t = pd.DataFrame({"2012": [847, 760], "2013": [893, 775]}, index=["A", "B"])
+    t["difference"] = t["2013"] - t["2012"]
+    t["ratio"] = t["2013"] / t["2012"]  # 893 / 847 would give both exact counts back
+    kw = {"count_columns": ["2012", "2013"], "difference_columns": DIFF,
+          "derived_columns": {"ratio": ["2012", "2013"]}, "category": SENSITIVE}
+    plain = apply_disclosure(t, rule=rule, **kw)
+    assert plain.published["2012"].tolist() == [845, 760] and plain.published["difference"].tolist() == [50, 15]
+    assert plain.published["ratio"].tolist() == ["<5", "<5"]
+    assert set(plain.to_frame()["detail"]) == {"derived from a rounded count"}
+    again = apply_disclosure(t, rule=rule, recompute=lambda rows, exact: rows.assign(ratio=rows["2013"] / rows["2012"]),
+                             **kw)
+    assert again.published["ratio"].tolist() == [895 / 845, 775 / 760] and again.log == ()
+    assert again.rounded.loc["A", "2012"] and not again.rounded.loc["A", "ratio"]
+
+
+def test_a_rounded_comparison_row_shows_its_rounded_counts_change_test_and_rate():
+    # A year-to-date style table at partnership level; the rule covers sexual offences there and rounds to 5.
+    t = add_change_columns(pd.DataFrame({"category": ["Sexual offences", "Robbery", "All crime"],
+                                         "previous": [847, 1000, 1847], "current": [893, 1000, 1893]}))
+    t = add_rate_columns(t, persons=10_000, months=12)
+    res = apply_disclosure(t, rule=DisclosureRule(rounding=5, levels=["area"]),
+                           **comparison_protection(t, label_col="category", category_col="category",
+                                                   total_label="All crime", level="area"))
+    pub = res.published.set_index("category")
+    # 847 -> 845, 893 -> 895; everything derived is the rounded counts': 50 more, 50 / 845, 895 / 845 ...
+    assert pub.loc["Sexual offences", ["previous", "current", "difference"]].tolist() == [845, 895, 50]
+    assert pub.loc["Sexual offences", "pct_change"] == pytest.approx(100 * 50 / 845)
+    assert pub.loc["Sexual offences", "rate_ratio"] == pytest.approx(895 / 845)
+    p = sm_rates.test_poisson_2indep(895, 1.0, 845, 1.0, method="exact-cond").pvalue
+    assert pub.loc["Sexual offences", "p_value"] == pytest.approx(p)
+    # ... and the rate per 1,000 of 10,000 residents: 89.5, with the interval of a count of 895
+    again = rate_per_1000(895, 10_000, conf_levels=(0.95,))
+    assert pub.loc["Sexual offences", "rate_per_1000"] == pytest.approx(89.5)
+    assert pub.loc["Sexual offences", ["rate_lower_95", "rate_upper_95"]].tolist() == pytest.approx(
+        [again["lower_95"].iloc[0], again["upper_95"].iloc[0]])
+    # Robbery is outside the rule and stays exact; All crime is a total of a rounded row, so rounded too.
+    assert pub.loc["Robbery", ["previous", "rate_per_1000"]].tolist() == [1000, pytest.approx(100.0)]
+    assert pub.loc["All crime", ["previous", "current"]].tolist() == [1845, 1895]
+    assert pub.loc["All crime", "pct_change"] == pytest.approx(100 * 50 / 1845)
+
+
+def test_a_row_kept_out_of_all_crime_is_not_part_of_its_total():
+    # Action Fraud's 40 is shown but not counted in All crime (3 + 20 + 30 = 53), so the table is consistent
+    # and the small 3 is protected by the other counted rows only.
+    t = add_change_columns(pd.DataFrame({"category": ["Sexual offences", "Robbery", "Burglary", FRAUD_NFIB,
+                                                      "All crime"],
+                                         "previous": [3, 20, 30, 40, 53], "current": [10, 25, 28, 41, 63]}))
+    res = apply_disclosure(t, rule=DisclosureRule(levels=["area"]),
+                           **comparison_protection(t, label_col="category", category_col="category",
+                                                   total_label="All crime", level="area"))
+    assert res.published["previous"].tolist() == ["<5", "<5", 30, 40, 53]
