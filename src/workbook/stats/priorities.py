@@ -55,7 +55,7 @@ BEHIND_TARGET = ("at risk", "off track", "not met")
 CONCERN_POINTS = {"high": 1.0, "medium": 0.5, "low": 0.0}
 
 _DIRECTION_YES = ("increasing",)
-_DIRECTION_NO = ("stable", "decreasing", "no significant change")
+_DIRECTION_NO = ("stable", "decreasing", "no significant change", "no clear change")
 _DIRECTION_UNKNOWN = ("unknown", "not known", "cannot be calculated")
 
 REQUIRED_COLUMNS = ("category", "volume", "rate_vs_peers", "direction", "harm_share")
@@ -169,7 +169,7 @@ def _check_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise ValueInputError(
-            f"direction {direction.iloc[i]!r} for {category.iloc[i]!r}; expected increasing, stable, "
+            f"direction {direction.iloc[i]!r} for {category.iloc[i]!r}; expected increasing, no clear change, stable, "
             "decreasing, no significant change, or unknown"
         )
 
