@@ -18,3 +18,17 @@ def seasonal(n: int, *, level=100.0, slope=0.0, noise=0.0, seed=0) -> pd.Series:
     t = np.arange(n)
     return monthly(level + slope * t + SEASON[t % 12] + rng.normal(0, noise, n) if noise else
                    level + slope * t + SEASON[t % 12])
+
+
+def drifting_counts(n: int, *, level: float, seed: int, drift_sd: float = 0.03) -> pd.Series:
+    """Poisson counts around ``level`` x a seasonal pattern x a random-walk drift.
+
+    The drift (log level changing by N(0, drift_sd) a month) makes 12-month
+    totals wander as real crime series do, so their errors are larger than
+    Poisson noise and correlated across months.
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    walk = np.cumsum(rng.normal(0, drift_sd, n))
+    mean = level * (1 + SEASON[t % 12] / 100) * np.exp(walk)
+    return monthly(rng.poisson(mean))

@@ -1,15 +1,18 @@
 """Direction of travel for an assessment: forecasts of each main category,
 their direction, and the published forecasts table.
 
-A forecast with honest intervals needs a rolling-origin backtest of its
-own (see :func:`workbook.forecast.series.forecast_series`), which takes seconds per
-series.  The result depends only on the series, the method and the
-forecasting code, so it is cached on disk (``.cache/forecasts/``, or under
-``$WORKBOOK_CACHE_DIR``) keyed by a SHA-256 of all three: re-running a
-report on the same data vintage reuses it, and any change of data or code
-computes afresh.  The model fits behind the backtest are kept too
-(:class:`FitStore`, keyed by each training window's values), so next month's
-run of a series refits only the windows that are new.  A cache that cannot be written is skipped, never an error.
+The direction of travel follows one stated rule
+(:func:`workbook.forecast.direction.assess_direction`): "increasing" when
+the whole 80% prediction interval of the next 12 months' forecast total lies
+above the last 12 months' recorded total, "decreasing" when it lies wholly
+below, otherwise "no clear change".  The five-year trend is shown beside it
+as context and does not change it.
+
+Forecasts are cached on disk (``.cache/forecasts/``, or under
+``$WORKBOOK_CACHE_DIR``) keyed by a SHA-256 of the series, the method and
+the forecasting code with its calibration table: re-running a report on the
+same data vintage reuses them, and any change of data or code computes
+afresh.  A cache that cannot be written is skipped, never an error.
 """
 
 from __future__ import annotations
@@ -47,7 +50,15 @@ class TravelResult:
         return out[list(FORECAST_COLUMNS)]
 
     def directions_frame(self) -> pd.DataFrame:
-        """One row per category: direction, change expected, whether outside normal variation, sentence."""
+        """One row per category: the label and the evidence of its rule.
+
+        Columns: ``category, direction`` (increasing, decreasing or no clear
+        change), ``last_12_months, next_12_months, change_pct`` (per cent),
+        ``change_lower_pct, change_upper_pct`` (the 80% interval of the change,
+        per cent of the last 12 months), ``outside_normal_variation`` (the
+        whole interval on one side of no change), ``trend_5_years`` (context,
+        not used in the label), ``method, evidence``.
+        """
         return pd.DataFrame([
             {
                 "category": cat,
@@ -55,7 +66,10 @@ class TravelResult:
                 "last_12_months": d.last_12_months,
                 "next_12_months": d.next_12_months,
                 "change_pct": d.change_pct,
+                "change_lower_pct": d.change_lower_pct,
+                "change_upper_pct": d.change_upper_pct,
                 "outside_normal_variation": d.outside_normal_variation,
+                "trend_5_years": d.trend_label,
                 "method": self.forecasts[cat].method,
                 "evidence": d.sentence,
             }
@@ -74,17 +88,29 @@ def assess_travel(
 ) -> TravelResult:
     """Forecast each category's monthly counts and label its direction of travel.
 
-    The direction combines the forecast (next 12 months against the last 12,
-    judged against the forecast total's 95% interval) with the five-year
-    trend (see :func:`workbook.forecast.direction.assess_direction`).
+    The label is the forecast's: the next 12 months' total against the last
+    12 months', judged by the forecast total's 80% interval (see
+    :func:`workbook.forecast.direction.assess_direction`).  ``trends`` (the
+    five-year trend of each category) is shown beside the label as context
+    and does not change it.
 
     Examples
     --------
+    A step from 100 to 150 crimes a month six months ago: the last 12 months
+    recorded 1,500 and the combination expects about 1,700, all of its 80%
+    interval above 1,500.  A steady line, however steep, is "no clear
+    change": its forecast rise is one typical year-on-year change, well
+    inside the interval.
+
     >>> idx = pd.date_range("2019-01-01", periods=60, freq="MS")
-    >>> m = pd.DataFrame({"A": [100.0 + i for i in range(60)]}, index=idx)
-    >>> r = assess_travel(m, categories=["A"], trends={}, area_code="X", method="seasonal_naive")
-    >>> r.to_frame()["month"].iloc[0], r.directions["A"].label
-    ('2024-01', 'stable')
+    >>> m = pd.DataFrame({"A": [100.0] * 54 + [150.0] * 6, "B": [100.0 + i for i in range(60)]}, index=idx)
+    >>> r = assess_travel(m, categories=["A", "B"], trends={"B": "Increasing"}, area_code="X")
+    >>> r.to_frame()["month"].iloc[0]
+    '2024-01'
+    >>> r.directions_frame()[["category", "direction"]].values.tolist()
+    [['A', 'increasing'], ['B', 'no clear change']]
+    >>> r.directions["B"].trend_label, r.directions["A"].trend_label is None
+    ('increasing', True)
     """
     forecasts, directions = {}, {}
     for cat in categories:

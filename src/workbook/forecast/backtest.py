@@ -9,16 +9,53 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.errors import ValueInputError
-from workbook.forecast.intervals import CALIBRATION_ORIGINS, _actuals, _calibrate, _rolling, _total_halfwidths
+from workbook.forecast.intervals import (
+    _window,
+    calibration_quantiles,
+    check_calibrated_levels,
+    load_calibration,
+    total_scales,
+)
 from workbook.forecast.methods import (
+    COMBINATION_MEMBERS,
     METHOD_LABELS,
     METHODS,
     MIN_MONTHS_MODEL,
     _check_levels,
     _check_method,
     _check_series,
+    _fit_predict,
+    _members,
 )
 from workbook.forecast.results import BacktestResult, MethodChoice
+
+
+def _rolling(values: np.ndarray, positions: Sequence[int], *, train: int | None, horizon: int,
+             methods: Sequence[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Forecasts from each origin position, ``{method: (P, H) array}``, and the
+    scales ``(P, H)`` of the totals of the first 1..H months (column 0 is the
+    MASE scale)."""
+    base = _members(methods)
+    out = {m: np.full((len(positions), horizon), np.nan) for m in base}
+    scales = np.empty((len(positions), horizon))
+    for i, p in enumerate(positions):
+        x = _window(values, p, train)
+        scales[i] = total_scales(x, horizon)
+        for m in base:
+            out[m][i], _ = _fit_predict(m, x, horizon)
+    if "combination" in methods:
+        out["combination"] = np.mean([out[m] for m in COMBINATION_MEMBERS], axis=0)
+    return {m: out[m] for m in methods}, scales
+
+
+def _actuals(values: np.ndarray, positions: Sequence[int], horizon: int) -> np.ndarray:
+    n = len(values)
+    act = np.full((len(positions), horizon), np.nan)
+    for i, p in enumerate(positions):
+        k = min(horizon, n - 1 - p)
+        if k > 0:
+            act[i, :k] = values[p + 1:p + 1 + k]
+    return act
 
 
 def _origin_positions(y: pd.Series, origins: None | int | Sequence[Any], *, train: int) -> np.ndarray:
@@ -59,17 +96,17 @@ def backtest_series(
     origins: None | int | Sequence[Any] = None,
     methods: Sequence[str] = METHODS,
     levels: Sequence[int] = (80, 95),
-    calibration_origins: int = CALIBRATION_ORIGINS,
+    calibration: pd.DataFrame | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest of forecasting methods on one series.
 
     From each origin (the last month of a ``train``-month training window)
     every method forecasts ``horizon`` months; each forecast is compared
-    with what was recorded.  The interval for an origin is calibrated
-    exactly as :func:`forecast_series` would have done then, from the
-    errors of the previous ``calibration_origins`` origins *within this
-    backtest* whose months had been recorded, so coverage is only checked
-    once enough earlier origins exist.
+    with what was recorded.  Intervals are those :func:`forecast_series`
+    would have given then, from the calibration table (the shipped one by
+    default).  Their coverage is an honest check only on months recorded
+    after the table's ``calibrated_until`` month, or on series it was not
+    calibrated on.
 
     Parameters
     ----------
@@ -89,8 +126,9 @@ def backtest_series(
         Methods to test (all by default).
     levels
         Interval levels in per cent.
-    calibration_origins
-        Window of earlier origins used to calibrate each interval.
+    calibration
+        A table from :func:`workbook.forecast.intervals.calibrate_intervals`;
+        the shipped one if ``None``.  Methods it lacks get no intervals.
 
     Returns
     -------
@@ -114,52 +152,54 @@ def backtest_series(
             f"expected a training window of at least {MIN_MONTHS_MODEL} months; got {train!r}")
     if int(horizon) < 1:
         raise ValueInputError(f"expected a horizon of at least 1 month; got {horizon!r}")
+    table = load_calibration() if calibration is None else calibration
+    if len(table):
+        check_calibrated_levels(levels, table)
     train, horizon = int(train), int(horizon)
     values = y.to_numpy()
     positions = _origin_positions(y, origins, train=train)
     fc, scales = _rolling(values, positions, train=train, horizon=horizon, methods=methods)
     act = _actuals(values, positions, horizon)
-    frames, total_rows = [], []
+    cum_act = np.cumsum(act, axis=1)
     full = np.isfinite(act).all(axis=1)
+    previous = np.array([values[p + 1 - horizon:p + 1].sum() if p + 1 >= horizon else np.nan for p in positions])
+    frames, total_frames = [], []
     for m in methods:
-        scaled = (act - fc[m]) / scales[:, None]
-        bounds = {(level, side): np.full(act.shape, np.nan)
-                  for level in levels for side in ("lower", "upper")}
-        for i, p in enumerate(positions):
-            lq, uq, totals = _calibrate(scaled, positions, p, window=calibration_origins, levels=levels)
-            for level in levels:
-                bounds[(level, "lower")][i] = np.clip(fc[m][i] + scales[i] * lq[level], 0.0, None)
-                bounds[(level, "upper")][i] = np.clip(fc[m][i] + scales[i] * uq[level], 0.0, None)
-            if full[i]:
-                point = float(fc[m][i].sum())
-                row: dict[str, Any] = {"method": m, "origin": y.index[p], "actual": float(act[i].sum()),
-                                       "forecast": point, "scale": float(scales[i])}
-                halves = _total_halfwidths(*totals[horizon], levels)
-                for level in levels:
-                    half = np.nan if halves is None else scales[i] * halves[level]
-                    row[f"lower_{level}"] = max(0.0, point - half) if halves is not None else np.nan
-                    row[f"upper_{level}"] = point + half
-                total_rows.append(row)
+        nan = {level: np.full(act.shape, np.nan) for level in levels}
+        qm = calibration_quantiles(table, m, kind="month", horizon=horizon, levels=levels) if len(table) else None
+        qt = calibration_quantiles(table, m, kind="total", horizon=horizon, levels=levels) if len(table) else None
+        cum_fc = np.cumsum(fc[m], axis=1)
         frame = pd.DataFrame({
             "method": m,
             "origin": np.repeat(y.index[positions], horizon),
             "horizon": np.tile(np.arange(1, horizon + 1), len(positions)),
             "actual": act.ravel(),
             "forecast": fc[m].ravel(),
-            "scale": np.repeat(scales, horizon),
+            "scale": np.repeat(scales[:, 0], horizon),
+            "total_actual": cum_act.ravel(),
+            "total_forecast": cum_fc.ravel(),
+            "total_scale": scales.ravel(),
         })
         frame["month"] = [o + pd.DateOffset(months=int(h)) for o, h in zip(frame["origin"], frame["horizon"])]
+        totals = pd.DataFrame({"method": m, "origin": y.index[positions], "previous": previous,
+                               "actual": cum_act[:, -1], "forecast": cum_fc[:, -1], "scale": scales[:, -1]})
         for level in levels:
-            frame[f"lower_{level}"] = bounds[(level, "lower")].ravel()
-            frame[f"upper_{level}"] = bounds[(level, "upper")].ravel()
+            lo = nan[level] if qm is None else np.clip(fc[m] - scales[:, :1] * qm[level], 0.0, None)
+            hi = nan[level] if qm is None else fc[m] + scales[:, :1] * qm[level]
+            frame[f"lower_{level}"] = lo.ravel()
+            frame[f"upper_{level}"] = hi.ravel()
+            half = np.full(len(positions), np.nan) if qt is None else scales[:, -1] * qt[level][-1]
+            totals[f"lower_{level}"] = np.clip(cum_fc[:, -1] - half, 0.0, None)
+            totals[f"upper_{level}"] = cum_fc[:, -1] + half
         frames.append(frame.loc[frame["actual"].notna()])
+        total_frames.append(totals.loc[full])
+    bounds = [f"{side}_{level}" for level in levels for side in ("lower", "upper")]
     errors = pd.concat(frames, ignore_index=True)
-    errors = errors[["method", "origin", "horizon", "month", "actual", "forecast", "scale"]
-                    + [f"{side}_{level}" for level in levels for side in ("lower", "upper")]]
-    totals_frame = pd.DataFrame(total_rows, columns=["method", "origin", "actual", "forecast", "scale"]
-                                + [f"{side}_{level}" for level in levels for side in ("lower", "upper")])
+    errors = errors[["method", "origin", "horizon", "month", "actual", "forecast", "scale", "total_actual",
+                     "total_forecast", "total_scale", *bounds]]
+    totals_frame = pd.concat(total_frames, ignore_index=True)
     return BacktestResult(errors=errors, series=y, train=train, horizon=horizon, levels=levels,
-                          calibration_origins=int(calibration_origins), totals=totals_frame)
+                          totals=totals_frame)
 
 
 def choose_method(
@@ -189,8 +229,7 @@ def choose_method(
     --------
     >>> e = pd.DataFrame({"method": ["seasonal_naive", "combination", "ets"], "origin": ["2020-01-01"] * 3,
     ...                   "actual": [10.0] * 3, "forecast": [14.0, 12.0, 11.0], "scale": [2.0] * 3})
-    >>> bt = BacktestResult(errors=e, series=pd.Series(dtype=float), train=36, horizon=1, levels=(95,),
-    ...                     calibration_origins=36)
+    >>> bt = BacktestResult(errors=e, series=pd.Series(dtype=float), train=36, horizon=1, levels=(95,))
     >>> choose_method(bt).method
     'ets'
     >>> choose_method(bt, tolerance=0.6).method

@@ -185,12 +185,11 @@ def reuse_fits(store: MutableMapping[str, tuple[np.ndarray, str | None]]) -> Ite
     added to it after.
 
     A fit depends only on the method, the horizon and its training window's
-    values, so the rolling-origin backtests that calibrate intervals can be
-    computed once per data vintage: next month's run of the same series
-    meets 35 of its 36 calibration windows (and this month's final window)
-    already fitted.  Results are identical to fitting afresh; the caller
-    should key the store by the forecasting code too (see
-    :mod:`workbook.assessment.travel`).
+    values, so a rolling-origin backtest re-run on a longer series refits
+    only its new windows, and a report re-run on the same data refits
+    nothing.  Results are identical to fitting afresh; the caller should key
+    the store by the forecasting code too (see
+    :class:`workbook.forecast.store.FitStore`).
 
     Examples
     --------

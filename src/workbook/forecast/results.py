@@ -6,11 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from workbook.core.errors import ValueInputError
-from workbook.forecast.intervals import _total_halfwidths
 from workbook.forecast.methods import METHOD_LABELS, METHODS
 from workbook.forecast.scores import summarise_errors, summarise_totals
 
@@ -67,14 +65,14 @@ class ForecastResult:
     interval_method
         How the intervals were made, in words.
     scale
-        The seasonal naive mean absolute error of the training window, by
-        which the backtest errors were scaled.
-    total_errors
-        Scaled backtest errors of the total over the first *k* months, for
-        each *k*, used by :meth:`total`.
-    total_df
-        Their effective degrees of freedom (see :meth:`total`); the number
-        of totals where missing.
+        The seasonal naive mean absolute error of the training window (the
+        MASE scale), by which the monthly intervals' quantiles are multiplied.
+    total_scales
+        For each ``k``, the scale ``s_k`` of the total of the first ``k``
+        months (see :func:`workbook.forecast.intervals.total_scales`).
+    total_halfwidths
+        For each ``k`` and level, the half-width of the interval of the total
+        of the first ``k`` months, in crimes; used by :meth:`total`.
     """
 
     method: str
@@ -87,8 +85,8 @@ class ForecastResult:
     levels: tuple[int, ...]
     interval_method: str
     scale: float
-    total_errors: Mapping[int, np.ndarray] = field(default_factory=dict, repr=False)
-    total_df: Mapping[int, float] = field(default_factory=dict, repr=False)
+    total_scales: Mapping[int, float] = field(default_factory=dict, repr=False)
+    total_halfwidths: Mapping[int, Mapping[int, float]] = field(default_factory=dict, repr=False)
 
     @property
     def horizon(self) -> int:
@@ -113,40 +111,47 @@ class ForecastResult:
 
         Monthly errors are correlated (a month forecast too high is usually
         followed by another), so the bounds of a total are not the sums of
-        the monthly bounds.  The interval comes from the same backtest that
-        calibrated the monthly intervals: the scaled errors of the same
-        total from each past origin, summarised by their root mean square,
-        give total +/- t x scale x RMS, with Student's t on as many degrees
-        of freedom as the totals span non-overlapping periods (totals from
-        overlapping origins are not independent; with 36 origins, about 3
-        for a 12-month total).  On the London borough series these 95%
-        intervals covered 95-96% of 12-month totals.  With fewer than
-        :data:`MIN_TOTAL_ERRORS` such totals the monthly bounds are added,
-        which assumes perfectly correlated errors and errs wide.
+        the monthly bounds.  The interval is the total +/- ``s_k x q``: ``q``
+        the conformal quantile of the scaled errors of ``k``-month totals
+        pooled over many series and origins, ``s_k`` this series' own scale
+        for a ``k``-month total (see :mod:`workbook.forecast.intervals`).
+        Without a calibrated half-width (a series too short for ``s_k``) the
+        monthly bounds are added, which assumes perfectly correlated errors
+        and errs wide.
 
         Parameters
         ----------
         months
             How many months from the start of the forecast; all by default.
+
+        Examples
+        --------
+        >>> f = pd.date_range("2024-04-01", periods=3, freq="MS")
+        >>> fc = ForecastResult(method="ets", requested_method="ets", reason=None, history=pd.Series(dtype=float),
+        ...     forecast=pd.Series(10.0, index=f), lower={80: pd.Series(7.0, index=f)},
+        ...     upper={80: pd.Series(13.0, index=f)}, levels=(80,), interval_method="test", scale=2.0,
+        ...     total_halfwidths={2: {80: 5.0}})
+        >>> t2, t3 = fc.total(2), fc.total(3)
+        >>> (t2.point, t2.lower[80], t2.upper[80]), (t3.point, t3.lower[80], t3.upper[80])
+        ((20.0, 15.0, 25.0), (30.0, 21.0, 39.0))
         """
         k = self.horizon if months is None else int(months)
         if not 1 <= k <= self.horizon:
             raise ValueInputError(f"months must be between 1 and the horizon {self.horizon}; got {months!r}")
         point = float(self.forecast.iloc[:k].sum())
-        errs = np.asarray(self.total_errors.get(k, np.array([])), dtype=float)
-        halves = _total_halfwidths(errs, self.total_df.get(k), self.levels)
+        halves = self.total_halfwidths.get(k)
         lower: dict[int, float] = {}
         upper: dict[int, float] = {}
-        if halves is not None:
+        if halves is not None and all(level in halves for level in self.levels):
             for level in self.levels:
-                lower[level] = max(0.0, point - self.scale * halves[level])
-                upper[level] = point + self.scale * halves[level]
-            how = f"Student t from {errs.size} backtest totals"
+                lower[level] = max(0.0, point - float(halves[level]))
+                upper[level] = point + float(halves[level])
+            how = f"conformal quantile of scaled errors of {k}-month totals"
         else:
             for level in self.levels:
                 lower[level] = float(self.lower[level].iloc[:k].sum())
                 upper[level] = float(self.upper[level].iloc[:k].sum())
-            how = "sum of monthly bounds (too few backtest totals)"
+            how = "sum of monthly bounds (no calibrated interval for this total)"
         return ForecastTotal(months=k, point=point, lower=lower, upper=upper, interval_method=how)
 
     def plot(
@@ -215,13 +220,14 @@ class BacktestResult:
         evidence existed to calibrate an interval).
     series
         The series tested.
-    train, horizon, levels, calibration_origins
+    train, horizon, levels
         The settings used.
     totals
-        For origins whose whole horizon was recorded: the actual and
-        forecast total over the horizon and its interval (as
-        :meth:`ForecastResult.total` makes it), one row per method and
-        origin.
+        For origins whose whole horizon was recorded: ``method, origin,
+        previous`` (the recorded total of the ``horizon`` months up to the
+        origin), ``actual, forecast, scale`` (of the total over the horizon)
+        and its interval (as :meth:`ForecastResult.total` makes it), one row
+        per method and origin.
     """
 
     errors: pd.DataFrame
@@ -229,7 +235,6 @@ class BacktestResult:
     train: int
     horizon: int
     levels: tuple[int, ...]
-    calibration_origins: int
     totals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
@@ -275,7 +280,6 @@ class BacktestResult:
             train=self.train,
             horizon=self.horizon,
             levels=self.levels,
-            calibration_origins=self.calibration_origins,
         )
 
 
@@ -296,27 +300,36 @@ class MethodChoice:
 
 @dataclass(frozen=True)
 class DirectionOfTravel:
-    """The predicted direction of travel of a series.
+    """The predicted direction of travel of a series, with the evidence.
+
+    The rule (see :func:`workbook.forecast.direction.assess_direction`):
+    "increasing" when the whole ``level``% prediction interval of the next
+    12 months' total lies above the last 12 months' recorded total,
+    "decreasing" when it lies wholly below, otherwise "no clear change".
+    The five-year trend is carried beside it as context and does not change
+    the label.
 
     Attributes
     ----------
     label
-        ``"increasing"``, ``"stable"`` or ``"decreasing"``.
+        ``"increasing"``, ``"decreasing"`` or ``"no clear change"``.
     forecast_label
-        What the forecast alone says (same vocabulary).
+        The same as ``label`` (the label is the forecast's); kept for callers.
     trend_label
-        What the recent trend says, or ``None`` if none was given or it
-        could not be calculated.
+        What the five-year trend says (``"increasing"``, ``"decreasing"``,
+        ``"no significant change"``), shown for context only, or ``None`` if
+        none was given or it could not be calculated.
     last_12_months, next_12_months
         Recorded total of the last 12 months and forecast total of the next.
     change_pct
         ``(next - last) / last x 100``; ``None`` if the last total is zero.
     lower, upper
-        Interval of the forecast total at ``level``.
+        Prediction interval of the next 12 months' total at ``level``.
     level
-        Interval level used for "normal variation", in per cent.
+        Interval level of the rule, in per cent.
     outside_normal_variation
-        Whether the last 12 months' total lies outside that interval.
+        Whether the whole interval lies on one side of the last 12 months'
+        total (the label is not "no clear change").
     sentence
         The evidence in words.
     """
@@ -333,6 +346,16 @@ class DirectionOfTravel:
     outside_normal_variation: bool
     sentence: str
 
+    @property
+    def change_lower_pct(self) -> float | None:
+        """Lower end of the interval of the change, in per cent of the last 12 months."""
+        return None if self.last_12_months == 0 else (self.lower - self.last_12_months) / self.last_12_months * 100
+
+    @property
+    def change_upper_pct(self) -> float | None:
+        """Upper end of the interval of the change, in per cent of the last 12 months."""
+        return None if self.last_12_months == 0 else (self.upper - self.last_12_months) / self.last_12_months * 100
+
     def to_frame(self) -> pd.DataFrame:
         """One row with every attribute."""
         return pd.DataFrame([{
@@ -344,6 +367,8 @@ class DirectionOfTravel:
             "change_pct": self.change_pct,
             f"lower_{self.level}": self.lower,
             f"upper_{self.level}": self.upper,
+            "change_lower_pct": self.change_lower_pct,
+            "change_upper_pct": self.change_upper_pct,
             "outside_normal_variation": self.outside_normal_variation,
             "sentence": self.sentence,
         }])

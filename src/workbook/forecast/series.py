@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,33 +10,39 @@ import pandas as pd
 
 from workbook.core.errors import ValueInputError
 from workbook.forecast.intervals import (
-    CALIBRATION_ORIGINS,
-    HORIZON_BAND,
-    _actuals,
-    _calibrate,
     _fallback,
     _parametric_offsets,
-    _rolling,
     _window,
+    calibration_quantiles,
+    check_calibrated_levels,
+    load_calibration,
+    total_scales,
 )
 from workbook.forecast.methods import (
     COMBINATION_MEMBERS,
+    METHOD_LABELS,
     MIN_MONTHS_MODEL,
-    SEASON,
     _check_levels,
     _check_method,
     _check_series,
     _fit_predict,
     _scale,
 )
-from workbook.forecast.results import BacktestResult, ForecastResult
-
-# ---------------------------------------------------------------------------
-# Public functions
-# ---------------------------------------------------------------------------
-
+from workbook.forecast.results import ForecastResult
 
 logger = logging.getLogger(__name__)
+
+
+def _describe(table: pd.DataFrame, method: str) -> str:
+    sub = table.loc[table["method"] == method]
+    where = ""
+    if "n_series" in sub and sub["n_series"].notna().any():
+        where = f" on {int(sub['n_series'].max())} series"
+    until = ""
+    if "calibrated_until" in sub and sub["calibrated_until"].notna().any():
+        until = f", outcomes to {sub['calibrated_until'].dropna().iloc[0]}"
+    return (f"conformal: quantiles of the absolute scaled errors of {METHOD_LABELS.get(method, method)} "
+            f"from rolling origins{where}{until}, by months ahead")
 
 
 def forecast_series(
@@ -47,30 +52,37 @@ def forecast_series(
     method: str = "combination",
     levels: Sequence[int] = (80, 95),
     train: int | None = 36,
-    calibration_origins: int = CALIBRATION_ORIGINS,
-    backtest: BacktestResult | None = None,
+    calibration: pd.DataFrame | None = None,
 ) -> ForecastResult:
     """Forecast a monthly count series with prediction intervals.
+
+    The point forecast is fitted on the last ``train`` months.  The interval
+    of the month ``h`` ahead is ``point +/- s x q_h`` and that of the total of
+    the first ``k`` months ``total +/- s_k x Q_k``: ``s`` and ``s_k`` are the
+    series' own seasonal naive errors (see
+    :func:`workbook.forecast.intervals.total_scales`), ``q_h`` and ``Q_k``
+    conformal quantiles of the same method's scaled errors on many real
+    series (the calibration table).  Series too short for a model fall back
+    to seasonal naive, and below 12 months to the mean with a normal
+    interval; the reason is given.
 
     Parameters
     ----------
     y
         Monthly counts indexed by consecutive month starts (freq ``"MS"``).
     horizon
-        Months to forecast.
+        Months to forecast (the table is calibrated to 12; beyond it the
+        intervals are normal approximations and say so).
     method
         One of :data:`METHODS`; ``"combination"`` by default.
     levels
-        Prediction interval levels in per cent.
+        Prediction interval levels in per cent (50 to 99).
     train
-        Fit on the last ``train`` months (the window the backtest tests);
-        ``None`` for the whole series.
-    calibration_origins
-        How many recent origins' backtest errors calibrate the intervals.
-    backtest
-        A :func:`backtest_series` result on the same series (and settings)
-        whose errors are reused for the intervals instead of re-running the
-        method; it must include the method and the recent origins.
+        Fit on the last ``train`` months (the window the table was
+        calibrated on); ``None`` for the whole series.
+    calibration
+        A table from :func:`workbook.forecast.intervals.calibrate_intervals`;
+        the shipped one if ``None``.
 
     Returns
     -------
@@ -105,6 +117,8 @@ def forecast_series(
     if train is not None and int(train) < MIN_MONTHS_MODEL:
         raise ValueInputError(
             f"expected a training window of at least {MIN_MONTHS_MODEL} months; got {train!r}")
+    table = load_calibration() if calibration is None else calibration
+    check_calibrated_levels(levels, table)
     horizon = int(horizon)
     values = y.to_numpy()
     n = len(values)
@@ -127,32 +141,28 @@ def forecast_series(
     point = np.clip(point, 0.0, None)
     scale = _scale(x)
 
-    lower_q: dict[int, np.ndarray] | None = None
-    totals: dict[int, np.ndarray] = {}
-    total_df: dict[int, float] = {}
+    q_month = q_total = None
+    scales = np.full(horizon, np.nan)
     if used != "naive_mean":
-        min_window = MIN_MONTHS_MODEL if used != "seasonal_naive" else 2 * SEASON
-        scaled, positions = _calibration_errors(
-            y, used, horizon=horizon, train=train, window=calibration_origins, min_window=min_window,
-            backtest=backtest)
-        if scaled is not None:
-            lq, uq, calibrated = _calibrate(scaled, positions, n - 1, window=calibration_origins,
-                                            levels=levels)
-            totals = {k: errs for k, (errs, _) in calibrated.items()}
-            total_df = {k: df for k, (_, df) in calibrated.items()}
-            if all(np.isfinite(lq[level]).all() for level in levels):
-                lower_q, upper_q = lq, uq
-    if lower_q is not None:
-        lower = {level: np.clip(point + scale * lower_q[level], 0.0, None) for level in levels}
-        upper = {level: np.clip(point + scale * upper_q[level], 0.0, None) for level in levels}
-        how = (f"empirical (split conformal): absolute scaled errors from the last {calibration_origins} "
-               f"rolling origins, horizons pooled within +/-{HORIZON_BAND} months")
+        q_month = calibration_quantiles(table, used, kind="month", horizon=horizon, levels=levels)
+        q_total = calibration_quantiles(table, used, kind="total", horizon=horizon, levels=levels)
+        scales = total_scales(x, horizon)
+    if q_month is not None:
+        lower = {level: np.clip(point - scale * q_month[level], 0.0, None) for level in levels}
+        upper = {level: point + scale * q_month[level] for level in levels}
+        how = _describe(table, used)
     else:
         lo_off, hi_off = _parametric_offsets(x, point, levels)
         lower = {level: np.clip(point + lo_off[level], 0.0, None) for level in levels}
         upper = {level: np.clip(point + hi_off[level], 0.0, None) for level in levels}
-        how = "normal approximation with seasonal naive widths (too little history to calibrate empirically)"
-        totals, total_df = {}, {}
+        why = ("too little history to use a model" if used == "naive_mean"
+               else f"no calibrated quantiles for {horizon} months ahead")
+        how = f"normal approximation with seasonal naive widths ({why})"
+    halfwidths: dict[int, dict[int, float]] = {}
+    if q_total is not None:
+        for k in range(1, horizon + 1):
+            if np.isfinite(scales[k - 1]):
+                halfwidths[k] = {level: float(scales[k - 1] * q_total[level][k - 1]) for level in levels}
     return ForecastResult(
         method=used,
         requested_method=method,
@@ -164,36 +174,6 @@ def forecast_series(
         levels=levels,
         interval_method=how,
         scale=scale,
-        total_errors=totals,
-        total_df=total_df,
+        total_scales={k + 1: float(v) for k, v in enumerate(scales) if np.isfinite(v)},
+        total_halfwidths=halfwidths,
     )
-
-
-def _calibration_errors(y: pd.Series, method: str, *, horizon: int, train: int | None, window: int,
-                        min_window: int, backtest: BacktestResult | None
-                        ) -> tuple[np.ndarray | None, np.ndarray]:
-    """Scaled errors ``(P, H)`` of ``method`` from the last ``window`` origins."""
-    n = len(y)
-    if backtest is not None:
-        if (method in backtest.methods and backtest.horizon >= horizon and backtest.train == train
-                and backtest.series.equals(y)):
-            rows = backtest.errors.loc[backtest.errors["method"] == method]
-            pos_of = {m: i for i, m in enumerate(y.index)}
-            positions = np.array(sorted({pos_of[o] for o in rows["origin"]}))
-            positions = positions[positions >= n - 1 - window]
-            if positions.size:
-                scaled = np.full((positions.size, horizon), np.nan)
-                index = {p: i for i, p in enumerate(positions)}
-                for r in rows.itertuples(index=False):
-                    p = pos_of[r.origin]
-                    if p in index and r.horizon <= horizon and not math.isnan(r.actual):
-                        scaled[index[p], r.horizon - 1] = (r.actual - r.forecast) / r.scale
-                return scaled, positions
-        logger.info("backtest given does not match the series or method; recalibrating")
-    positions = np.arange(max(min_window - 1, n - 1 - window), n - 1)
-    if positions.size == 0:
-        return None, positions
-    values = y.to_numpy()
-    fc, scales = _rolling(values, positions, train=train, horizon=horizon, methods=(method,))
-    scaled = (_actuals(values, positions, horizon) - fc[method]) / scales[:, None]
-    return scaled, positions

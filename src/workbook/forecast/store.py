@@ -26,9 +26,9 @@ FORECAST_DIR = Path(__file__).resolve().parent
 
 
 def _code_fingerprint() -> str:
-    # Any change to the forecasting code invalidates stored forecasts and fits.
+    # Any change to the forecasting code or its calibration table invalidates stored forecasts and fits.
     h = hashlib.sha256()
-    for f in sorted(FORECAST_DIR.glob("*.py")):
+    for f in sorted([*FORECAST_DIR.glob("*.py"), *FORECAST_DIR.glob("*.csv")]):
         h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:16]
 

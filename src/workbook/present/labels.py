@@ -149,10 +149,13 @@ SPENDING_LABELS = {"level": "Row", "priority": "Priority", "funder": "Funder", "
 
 
 DIRECTION_FORMATS = {"last_12_months": "count", "next_12_months": "count", "change_pct": "pct",
-                     "outside_normal_variation": "yesno"}
+                     "change_lower_pct": "pct", "change_upper_pct": "pct", "outside_normal_variation": "yesno"}
 DIRECTION_LABELS = {"category": "Offence group", "direction": "Direction of travel",
                     "last_12_months": "Last 12 months", "next_12_months": "Forecast, next 12 months",
-                    "change_pct": "Expected change", "outside_normal_variation": "Beyond normal variation?",
+                    "change_pct": "Expected change", "change_lower_pct": "Change, lower 80%",
+                    "change_upper_pct": "Change, upper 80%",
+                    "outside_normal_variation": "Clear change (80% interval excludes no change)?",
+                    "trend_5_years": "Five-year trend (context, not used in the label)",
                     "method": "Forecast method", "evidence": "Evidence"}
 STATUS_SYMBOLS = {"met": "✓ met", "on track": "✓ on track", "at risk": "! at risk", "off track": "✗ off track",
                   "not met": "✗ not met"}

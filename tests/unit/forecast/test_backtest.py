@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from tests.helpers.forecast import SEASON, monthly, seasonal
+from tests.helpers.forecast import monthly, seasonal
 from workbook.core.errors import ValueInputError
 from workbook.forecast.backtest import backtest_series, choose_method
 
@@ -20,7 +21,7 @@ def test_backtest_mase_and_wape_by_hand():
     # 3 origins (2023-12 to 2024-02, the last of 60 months from 2019-04): 1 + 2 + 3 = 6 errors of 12;
     # actuals 157 + 158 + 159 + 158 + 159 + 159 = 950; WAPE = 72 / 950.
     y = monthly(100 + np.arange(60))
-    bt = backtest_series(y, origins=3, methods=("seasonal_naive", "regression"))
+    bt = backtest_series(y, origins=3, methods=("seasonal_naive", "regression"), calibration=pd.DataFrame())
     table = bt.to_frame().set_index("method")
     assert table.loc["seasonal_naive", "mase"] == pytest.approx(1.0)
     assert table.loc["seasonal_naive", "wape"] == pytest.approx(72 / 950)
@@ -28,7 +29,7 @@ def test_backtest_mase_and_wape_by_hand():
     # a straight line is fitted exactly
     assert table.loc["regression", "mase"] == pytest.approx(0.0, abs=1e-9)
     assert table.loc["regression", "relative_mase"] == pytest.approx(0.0, abs=1e-9)
-    # too few earlier errors to calibrate any interval: coverage is not claimed
+    # no calibration table: no intervals, and coverage is not claimed
     assert table.loc["seasonal_naive", "n_intervals"] == 0
     assert math.isnan(table.loc["seasonal_naive", "coverage_95"])
     assert bt.origins.strftime("%Y-%m").tolist() == ["2023-12", "2024-01", "2024-02"]
@@ -43,18 +44,20 @@ def test_backtest_origins_as_months_and_subset():
         backtest_series(y, origins=["2020-01-01"], methods=("seasonal_naive",))
 
 
-def test_backtest_interval_coverage_is_close_to_nominal_on_an_exchangeable_series():
-    # Poisson noise around a fixed seasonal pattern: seasonal naive errors are exchangeable, so conformal
-    # intervals should cover about 80% and 95%.
-    rng = np.random.default_rng(11)
-    t = np.arange(120)
-    y = monthly(rng.poisson(60 + SEASON[t % 12]))
-    bt = backtest_series(y, origins=70, methods=("seasonal_naive",))
-    row = bt.to_frame().iloc[0]
-    assert row["n_intervals"] > 400
-    assert 0.72 <= row["coverage_80"] <= 0.88
-    assert 0.90 <= row["coverage_95"] <= 0.99
-    assert 0.85 <= row["total_coverage_95"] <= 1.0
+def test_backtest_totals_by_hand():
+    # y_t = 100 + t from 2019-04; origin 2023-03 (t = 47): the last 12 months recorded 136 + ... + 147 = 1,698,
+    # the next 12 recorded 148 + ... + 159 = 1,842.  Seasonal naive forecasts 1,698 (144 too few); the
+    # regression continues the line exactly.  Every 12-month total in the window is 144 above the one a
+    # year before, so s_12 = 144 and s_1 = 12.
+    y = monthly(100 + np.arange(72))
+    bt = backtest_series(y, origins=["2023-03-01"], methods=("seasonal_naive", "regression"))
+    t = bt.totals.set_index("method")
+    assert t.loc["seasonal_naive", ["previous", "actual", "forecast", "scale"]].tolist() == [1698, 1842, 1698, 144]
+    assert t.loc["regression", "forecast"] == pytest.approx(1842)
+    e = bt.errors.loc[(bt.errors["method"] == "seasonal_naive") & (bt.errors["horizon"] == 12)].iloc[0]
+    assert (e["total_actual"], e["total_forecast"], e["total_scale"], e["scale"]) == (1842, 1698, 144, 12)
+    # the shipped table gives every row an interval
+    assert bt.errors[["lower_80", "upper_95"]].notna().all().all()
 
 
 def test_choose_method_prefers_the_combination_unless_clearly_beaten():

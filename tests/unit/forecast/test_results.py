@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,23 +10,20 @@ from workbook.core.errors import ValueInputError
 from workbook.forecast.results import ForecastResult
 
 
-def test_total_uses_backtest_totals_or_adds_bounds():
+def test_total_uses_its_calibrated_halfwidth_or_adds_bounds():
     f = pd.date_range("2024-04-01", periods=12, freq="MS")
     base = dict(method="ets", requested_method="ets", reason=None, history=seasonal(36),
                 forecast=pd.Series(10.0, index=f), lower={95: pd.Series(7.0, index=f)},
                 upper={95: pd.Series(13.0, index=f)}, levels=(95,), interval_method="test", scale=2.0)
-    # 8 totals of the first 3 months: RMS = sqrt((4 + 1 + 0 + 0 + 1 + 4 + 9 + 9) / 8) = sqrt(3.5);
-    # no degrees of freedom given, so 8 (one per total): t(0.975, 8) = 2.306004; scale 2
-    fc = ForecastResult(**base, total_errors={3: np.array([2.0, -1, 0, 0, 1, -2, 3, -3])})
+    fc = ForecastResult(**base, total_halfwidths={3: {95: 4.5}, 12: {95: 40.0}})
     t = fc.total(3)
-    assert t.point == 30.0
-    assert t.upper[95] == pytest.approx(30 + 2.0 * 2.306004 * math.sqrt(3.5), rel=1e-6)
-    assert t.lower[95] == pytest.approx(30 - 2.0 * 2.306004 * math.sqrt(3.5), rel=1e-6)
-    # totals from overlapping origins spanning 3 non-overlapping periods: t(0.975, 3) = 3.182446
-    fc3 = ForecastResult(**base, total_errors={3: np.array([2.0, -1, 0, 0, 1, -2, 3, -3])}, total_df={3: 3.0})
-    assert fc3.total(3).upper[95] == pytest.approx(30 + 2.0 * 3.182446 * math.sqrt(3.5), rel=1e-6)
-    # no totals for 12 months: the monthly bounds are added (perfect correlation)
-    t12 = fc.total()
-    assert (t12.point, t12.lower[95], t12.upper[95]) == (120.0, 84.0, 156.0)
+    assert (t.point, t.lower[95], t.upper[95]) == (30.0, 25.5, 34.5)
+    assert fc.total().lower[95] == 80.0 and fc.total().upper[95] == 160.0
+    # the lower bound of a count is never negative
+    assert ForecastResult(**base, total_halfwidths={12: {95: 500.0}}).total().lower[95] == 0.0
+    # no calibrated half-width for 6 months: the monthly bounds are added (perfect correlation)
+    t6 = fc.total(6)
+    assert (t6.point, t6.lower[95], t6.upper[95]) == (60.0, 42.0, 78.0)
+    assert t6.interval_method.startswith("sum of monthly bounds")
     with pytest.raises(ValueInputError):
         fc.total(13)

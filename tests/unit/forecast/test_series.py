@@ -18,7 +18,7 @@ from workbook.forecast.series import forecast_series
 
 def test_seasonal_naive_repeats_last_year():
     y = seasonal(48, slope=1.0)
-    fc = forecast_series(y, method="seasonal_naive", calibration_origins=12)
+    fc = forecast_series(y, method="seasonal_naive")
     assert fc.forecast.tolist() == y.iloc[-12:].tolist()
     assert fc.forecast.index[0] == pd.Timestamp("2023-04-01")
 
@@ -26,7 +26,7 @@ def test_seasonal_naive_repeats_last_year():
 def test_regression_continues_an_exact_trend_and_season():
     # y_t = 100 + 2t + season(t); t = 48 .. 59 continues the line exactly
     y = seasonal(48, slope=2.0)
-    fc = forecast_series(y, method="regression", calibration_origins=1)
+    fc = forecast_series(y, method="regression")
     t = np.arange(48, 60)
     np.testing.assert_allclose(fc.forecast.to_numpy(), 100 + 2 * t + SEASON[t % 12], atol=1e-8)
 
@@ -34,7 +34,7 @@ def test_regression_continues_an_exact_trend_and_season():
 @pytest.mark.parametrize("method", ["ets", "arima", "stl_ets"])
 def test_models_recover_a_near_noiseless_seasonal_pattern(method):
     y = seasonal(48, noise=1.0, seed=3)
-    fc = forecast_series(y, method=method, calibration_origins=1)  # intervals not under test here
+    fc = forecast_series(y, method=method)
     truth = 100 + SEASON[np.arange(48, 60) % 12]
     assert fc.method == method and fc.reason is None
     assert np.max(np.abs(fc.forecast.to_numpy() - truth)) < 3.0  # within 3 crimes of ~100
@@ -42,8 +42,8 @@ def test_models_recover_a_near_noiseless_seasonal_pattern(method):
 
 def test_combination_is_the_equal_weight_mean_of_its_members():
     y = seasonal(48, slope=0.5, noise=4, seed=5)
-    members = [forecast_series(y, method=m, calibration_origins=1).forecast for m in COMBINATION_MEMBERS]
-    comb = forecast_series(y, method="combination", calibration_origins=1)
+    members = [forecast_series(y, method=m).forecast for m in COMBINATION_MEMBERS]
+    comb = forecast_series(y, method="combination")
     np.testing.assert_allclose(comb.forecast.to_numpy(), np.mean(members, axis=0))
     assert set(COMBINATION_MEMBERS) == {"seasonal_naive", "ets", "stl_ets", "regression"}
 
@@ -51,7 +51,7 @@ def test_combination_is_the_equal_weight_mean_of_its_members():
 def test_counts_are_never_forecast_negative():
     # falls by 2.5 a month from 110 (17.5 in month 36): the regression line reaches zero within the year
     y = monthly(110 - 2.5 * np.arange(36) + SEASON[np.arange(36) % 12] / 4)
-    fc = forecast_series(y, method="regression", calibration_origins=12)
+    fc = forecast_series(y, method="regression")
     assert fc.forecast.min() == 0.0
     for level in fc.levels:
         assert fc.lower[level].min() >= 0.0 and fc.upper[level].min() >= 0.0
@@ -60,7 +60,7 @@ def test_counts_are_never_forecast_negative():
 def test_intervals_are_nested_symmetric_and_to_frame_has_the_columns():
     y = seasonal(72, noise=5, seed=7)
     fc = forecast_series(y, method="seasonal_naive")
-    assert "empirical" in fc.interval_method
+    assert "conformal" in fc.interval_method
     assert ((fc.lower[95] <= fc.lower[80]) & (fc.upper[80] <= fc.upper[95])).all()
     np.testing.assert_allclose((fc.upper[95] - fc.forecast).to_numpy(),
                                (fc.forecast - fc.lower[95]).to_numpy())
@@ -70,13 +70,25 @@ def test_intervals_are_nested_symmetric_and_to_frame_has_the_columns():
     assert (frame["method"] == "seasonal_naive").all() and len(frame) == 12
 
 
-def test_intervals_reuse_a_matching_backtest():
+def test_backtest_intervals_are_those_the_forecast_would_have_given_then():
     y = seasonal(72, noise=5, seed=8)
-    own = forecast_series(y, method="seasonal_naive")
-    bt = backtest_series(y, origins=36, methods=("seasonal_naive",))
-    reused = forecast_series(y, method="seasonal_naive", backtest=bt)
-    for level in (80, 95):
-        np.testing.assert_allclose(reused.upper[level].to_numpy(), own.upper[level].to_numpy())
+    bt = backtest_series(y, origins=["2023-03-01"], methods=("seasonal_naive", "combination"))
+    for method in ("seasonal_naive", "combination"):
+        then = forecast_series(y[:"2023-03-01"], method=method)
+        rows = bt.errors.loc[bt.errors["method"] == method].sort_values("horizon")
+        for level in (80, 95):
+            np.testing.assert_allclose(rows[f"lower_{level}"].to_numpy(), then.lower[level].to_numpy())
+            np.testing.assert_allclose(rows[f"upper_{level}"].to_numpy(), then.upper[level].to_numpy())
+        total = bt.totals.set_index("method").loc[method]
+        assert total["upper_95"] == pytest.approx(then.total().upper[95])
+        assert total["previous"] == y["2022-04-01":"2023-03-01"].sum()
+
+
+def test_beyond_the_calibrated_horizon_intervals_are_normal_approximations():
+    y = seasonal(60, noise=5, seed=2)
+    fc = forecast_series(y, method="seasonal_naive", horizon=18)
+    assert "normal approximation" in fc.interval_method and "18 months ahead" in fc.interval_method
+    assert fc.total(12).interval_method.startswith("sum of monthly bounds")
 
 
 # --- Fallbacks ------------------------------------------------------------------------------------
@@ -88,7 +100,11 @@ def test_short_series_falls_back_to_seasonal_naive_with_reason():
     assert fc.method == "seasonal_naive" and fc.requested_method == "combination"
     assert "20 months" in fc.reason and "fewer than 30" in fc.reason
     assert fc.forecast.tolist() == y.iloc[-12:].tolist()
-    assert "seasonal naive widths" in fc.interval_method
+    assert "conformal" in fc.interval_method
+    # 20 months hold year-on-year comparisons of totals of up to 8 months; longer totals add monthly bounds
+    assert sorted(fc.total_halfwidths) == list(range(1, 9))
+    assert fc.total(8).interval_method.startswith("conformal")
+    assert fc.total(12).interval_method.startswith("sum of monthly bounds")
 
 
 def test_fewer_than_12_months_uses_the_mean_with_a_normal_interval():
@@ -137,7 +153,7 @@ def test_bad_options_are_refused():
 
 def test_plot_labels_every_element():
     y = seasonal(40, noise=3, seed=9)
-    fc = forecast_series(y, method="seasonal_naive", calibration_origins=12)
+    fc = forecast_series(y, method="seasonal_naive")
     ax = fc.plot(target=95.0)
     labels = ax.get_legend_handles_labels()[1]
     assert labels == ["Recorded", "95% prediction interval", "80% prediction interval",

@@ -202,7 +202,6 @@ def test_monthly_actuals_and_seasonal_profile():
 
 
 def test_forecast_result_total_is_used_for_the_remaining_months():
-    import numpy as np
     import pandas as pd
 
     from workbook.forecast.results import ForecastResult
@@ -212,14 +211,14 @@ def test_forecast_result_total_is_used_for_the_remaining_months():
                         history=pd.Series(10.0, index=pd.date_range("2022-10-01", periods=24, freq="MS")),
                         forecast=pd.Series(10.0, index=f), lower={95: pd.Series(8.0, index=f)},
                         upper={95: pd.Series(12.0, index=f)}, levels=(95,), interval_method="test", scale=1.0,
-                        total_errors={6: np.array([-2.0, -1, 0, 0, 0, 0, 1, 2])})
-    # 6 months left: forecast total 60; backtest totals' root mean square sqrt(10/8) = 1.1180;
-    # 8 totals, t(0.975, 8) = 2.306004: 95% interval 60 +/- 2.578
+                        total_halfwidths={6: {95: 2.5}})
+    # 6 months left: forecast total 60 with its calibrated 95% half-width 2.5 (not the sum of the monthly
+    # bounds, +/- 12): 50 so far + 60 = 110, interval 107.5 to 112.5, all above the target of 100
     ev = evaluate_target(level_spec("lower_is_better"), financial_year="2024/25", actual_to_date=50,
                          months_elapsed=6, forecast_remaining=fc)
     assert ev.projected == pytest.approx(110)
-    assert ev.projected_upper == pytest.approx(110 + 2.306004 * math.sqrt(10 / 8))
-    assert ev.projected_lower == pytest.approx(110 - 2.306004 * math.sqrt(10 / 8))
+    assert ev.projected_upper == pytest.approx(112.5)
+    assert ev.projected_lower == pytest.approx(107.5)
     assert ev.status == "off track"
     # a forecast that does not start the month after the last actual is refused
     with pytest.raises(ValueInputError, match="starts in 2024-10"):
