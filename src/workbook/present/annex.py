@@ -255,7 +255,7 @@ def accuracy_markdown(table: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> accuracy_markdown(load_forecast_accuracy())[:41]
+    >>> accuracy_markdown(load_forecast_accuracy())[:40]
     'Evidence for the forecasting method: for'
     """
     return (
