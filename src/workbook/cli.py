@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     monitor = sub.add_parser("monitor", help="run the monthly or quarterly performance report for the board")
     monitor.add_argument("--since", default=None, metavar="YYYY-MM",
                          help="month of the last report (default: the month before; three back for quarterly)")
-    for run in (assess, monitor):
+    targets = sub.add_parser("targets", help="run the target-setting report: trajectories and their chances")
+    for run in (assess, monitor, targets):
         run.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
         run.add_argument("--period", default=None, help="report month YYYY-MM (default: latest in the data)")
         run.add_argument("--data", action="append", default=None, metavar="PATH",
@@ -177,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
                                 force=args.force, run_timeout=args.timeout,
-                                product="monitoring" if args.command == "monitor" else "assessment",
+                                product={"monitor": "monitoring", "targets": "targets"}.get(args.command, "assessment"),
                                 since=getattr(args, "since", None))
         print(result.html_path)
         return 0
