@@ -41,19 +41,21 @@ SHIPPED_AREAS = {"lambeth": "2023-11", "lambeth-southwark": "2023-11", "city-of-
 
 @pytest.fixture(scope="session")
 def shipped_report(tmp_path_factory):
-    """``shipped_report(area)`` -> that area's report folder, generated once per
-    test session through the CLI (``workbook assess``) into a temporary folder."""
+    """``shipped_report(area, product="assessment")`` -> that area's report folder, generated once per
+    test session through the CLI (``workbook assess``, ``monitor`` or ``targets``) into a temporary folder."""
     from workbook.cli import main
 
     root = tmp_path_factory.mktemp("shipped-reports")
-    done: dict[str, Path] = {}
+    done: dict[tuple[str, str], Path] = {}
 
-    def get(area: str) -> Path:
-        if area not in done:
+    commands = {"assessment": "assess", "monitoring": "monitor", "targets": "targets"}
+
+    def get(area: str, product: str = "assessment") -> Path:
+        if (area, product) not in done:
             period = SHIPPED_AREAS[area]
-            rc = main(["-q", "assess", "--area", area, "--period", period, "--output", str(root)])
-            assert rc == 0, f"workbook assess --area {area} exited {rc}"
-            done[area] = root / area / period
-        return done[area]
+            rc = main(["-q", commands[product], "--area", area, "--period", period, "--output", str(root)])
+            assert rc == 0, f"workbook {commands[product]} --area {area} exited {rc}"
+            done[area, product] = root / area / (period if product == "assessment" else f"{period}-{product}")
+        return done[area, product]
 
     return get

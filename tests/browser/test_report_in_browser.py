@@ -21,19 +21,21 @@ from workbook.cli import DEFAULT_AREA
 
 pytestmark = pytest.mark.slow
 
-AREAS = SHIPPED_AREAS
+# every shipped area's assessment, and the other two reports for one area each
+REPORTS = [(area, "assessment") for area in SHIPPED_AREAS] + [("lambeth", "monitoring"), ("city-of-london", "monitoring"),
+                                                              ("lambeth", "targets")]
 # for a person to look at after a run
 FIRST_SCREEN_COPY = Path(tempfile.gettempdir()) / "report-first-screen.png"
 
 
-@pytest.fixture(scope="module", params=list(AREAS))
+@pytest.fixture(scope="module", params=REPORTS, ids=[f"{a}-{p}" for a, p in REPORTS])
 def checked(request, browser, shipped_report, tmp_path_factory) -> BrowserCheck:
-    """Check one area's report (generated once per session) in the browser."""
-    area = request.param
-    out = tmp_path_factory.mktemp(f"browser-{area}")
-    html_path = shipped_report(area) / "assessment.html"
-    check = check_report_in_browser(html_path, screenshot=out / f"{area}-first-screen.png", browser=browser)
-    if area == DEFAULT_AREA:
+    """Check one report (generated once per session) in the browser."""
+    area, product = request.param
+    out = tmp_path_factory.mktemp(f"browser-{area}-{product}")
+    html_path = shipped_report(area, product) / f"{product}.html"
+    check = check_report_in_browser(html_path, screenshot=out / f"{area}-{product}-first-screen.png", browser=browser)
+    if area == DEFAULT_AREA and product == "assessment":
         shutil.copyfile(check.screenshot, FIRST_SCREEN_COPY)
     return check
 
