@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from workbook.assessment.incidents import IncidentAnalysis, analyse_incidents
-from workbook.assessment.prepare import Assessment, prepare_assessment
+from workbook.assessment.prepare import Assessment, rewind_assessment
 from workbook.assessment.travel import evaluate_area_targets
 from workbook.config.targets import load_targets
 from workbook.core.categories import NOT_IN_ALL_CRIME
@@ -49,6 +49,7 @@ def watched_categories(a: Assessment) -> tuple[str, ...]:
 
     Examples
     --------
+    >>> from workbook.assessment.prepare import prepare_assessment
     >>> watched_categories(prepare_assessment("lambeth", period="2023-11"))[:3]
     ('Residential burglary', 'Violence and sexual offences', 'Other theft')
     """
@@ -111,6 +112,7 @@ def analyse_monitoring(a: Assessment, *, since: str | pd.Timestamp | None = None
 
     Examples
     --------
+    >>> from workbook.assessment.prepare import prepare_assessment
     >>> m = analyse_monitoring(prepare_assessment("lambeth", period="2023-11"))
     >>> f"{m.since:%Y-%m}", int(m.ytd.set_index("category").loc["All crime", "current"])
     ('2023-10', 24269)
@@ -119,7 +121,7 @@ def analyse_monitoring(a: Assessment, *, since: str | pd.Timestamp | None = None
     since_month = pd.Timestamp(since) if since else month - pd.DateOffset(months=1)
     if since_month >= month:
         raise PeriodError(f"the last report's month {since_month:%Y-%m} is not before this one's, {month:%Y-%m}")
-    before = prepare_assessment(a.config, period=f"{since_month:%Y-%m}", data_path=list(a.data_given) or None)
+    before = rewind_assessment(a, since_month)
     watched = watched_categories(a)
     ytd = compare_periods(a.data, current=a.periods.current, previous=a.periods.previous, by=["category"])
     ytd = add_rate_columns(ytd, persons=a.population.persons, households=a.population.households,

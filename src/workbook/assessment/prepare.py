@@ -12,7 +12,7 @@ import logging
 import os
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -396,3 +396,37 @@ def load_prepared(path: str | Path) -> Assessment:
     if not isinstance(a, Assessment):
         raise DataError("expected a prepared assessment", path=Path(path))
     return a
+
+
+def rewind_assessment(a: Assessment, month: str | pd.Timestamp) -> Assessment:
+    """The same area as it stood at an earlier ``month``, from the data already loaded (no re-reading).
+
+    The performance report compares this month's results with the last
+    report's; the earlier month keeps this month's main categories, so the
+    two compare like with like.
+
+    Examples
+    --------
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> b = rewind_assessment(a, "2023-10")
+    >>> b.periods.current.label, b.data["month"].max() == pd.Timestamp("2023-10-01"), b.main_categories == a.main_categories
+    ('April to October 2023', True, True)
+    """
+    m = parse_month(month) if isinstance(month, str) else pd.Timestamp(month)
+    if m > a.latest_month:
+        raise PeriodError(f"cannot rewind to {m:%Y-%m}: after the assessment's month {a.latest_month:%Y-%m}")
+    periods = ytd_comparison(m)
+    months = a.data.loc[a.data["month"] <= m, "month"].unique()
+    check_window_in_data(periods.current, months, what="the earlier report's period")
+    check_window_in_data(periods.previous, months, what="the same period a year before it,")
+    population = partnership_population(a.population_table, a.config, year=periods.current.start.year,
+                                        path=a.data_path, source=a.population.source)
+    return replace(
+        a,
+        data=a.data[a.data["month"] <= m].reset_index(drop=True),
+        source_data=a.source_data[a.source_data["month"] <= m].reset_index(drop=True),
+        incidents=a.incidents[a.incidents["month"] <= m].reset_index(drop=True) if len(a.incidents) else a.incidents,
+        population=population,
+        latest_month=m,
+        periods=periods,
+    )
