@@ -196,7 +196,11 @@ def analyse_assessment(a: Assessment) -> Analysis:
     statuses = {} if target_table is None else {
         parent.get(c, c): s for c, s in zip(target_table["category"], target_table["status"])
     }
-    directions = {c: d.label for c, d in trav.directions.items()}
+    # every group the matrix scores gets its direction from the forecast rule, not only the charted ones
+    others = [c for c in categories if c in monthly.columns and c not in trav.directions]
+    rest = assess_travel(monthly, categories=others, trends=trends, area_code=area_code) if others else None
+    directions = {c: d.label for c, d in trav.directions.items()} | (
+        {c: d.label for c, d in rest.directions.items()} if rest else {})
     candidates = build_candidates(ytd, peer_rates=None if peer is None else peer.rates, trends=trends,
                                   harm_table=harm_table, target_status=statuses, directions=directions)
     settings = load_priority_settings(cfg.priorities, path=None)
