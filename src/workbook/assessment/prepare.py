@@ -26,6 +26,7 @@ from workbook.data.cache import load_source_cached
 from workbook.data.combine import combine_sources, make_source
 from workbook.data.lookups import OUTSIDE_FORCE_CODE, assign_wards
 from workbook.data.population import load_population
+from workbook.data.sources import discover_sources
 
 logger = logging.getLogger(__name__)
 
@@ -174,6 +175,10 @@ def load_area_sources(config: AreaConfig, *, data_path: str | Path | Sequence[st
         specs = [(p, "auto", None) for p in given]
     else:
         specs = [(resolve_path(s.path), s.format, s.vintage) for s in config.sources]
+    # a folder is read in every format it holds (its street files, and any other CSV or zip in it)
+    specs = [spec for p, fmt, vintage in specs
+             for spec in ([(q, f, vintage) for q, f in discover_sources(p)] if fmt == "auto" and p.is_dir() else
+                          [(p, fmt, vintage)])]
     sources = [make_source(load_source_cached(p, format=fmt, category_map=config.category_map), path=p, vintage=vintage)
                for p, fmt, vintage in specs]
     combined = combine_sources(sources, areas=None if config.source.select == "all" else config.area_codes)

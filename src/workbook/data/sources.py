@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -105,3 +106,61 @@ def load_source(
         # Safe to leave unused: a category police.uk's map does not know is still an error.
         logger.info("%s: the area's category_map applies to the Met's borough files only; not used for %s", path, fmt)
     return LOADERS[fmt](path)
+
+
+DOCUMENT_SUFFIXES = (".md", ".txt", ".pdf", ".html", ".rst")
+"""Files a download folder may hold beside its data (read-me, provenance): placed, not loaded."""
+_OTHER_POLICE_UK = re.compile(r"\d{4}-\d{2}-.+-(outcomes|stop-and-search)\.csv$", re.IGNORECASE)
+
+
+def discover_sources(folder: str | Path) -> list[tuple[Path, str]]:
+    """Every source a download folder holds, each with its format.
+
+    A folder's data.police.uk street files are one source (the folder);
+    every other CSV is a source of its own, in whatever format it is; a zip
+    is a police.uk archive.  police.uk's outcomes and stop-and-search files
+    and documentation (read-me, provenance) are recognised and not loaded (a
+    log line says so); any other file is an error naming it, so nothing a
+    user put there is silently skipped.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> from workbook.core.paths import DATA_DIR
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = shutil.copytree(DATA_DIR / "police_uk/city_of_london/raw", d / "2019-06")
+    >>> _ = shutil.copy(DATA_DIR / "police_uk/city_of_london/col_month_lsoa_crime_type.csv", d)
+    >>> [(p.name if p != d else "the folder", f) for p, f in discover_sources(d)]
+    [('col_month_lsoa_crime_type.csv', 'tidy'), ('the folder', 'police_uk')]
+    >>> _ = (d / "notes.xlsx").write_bytes(b"x")
+    >>> try:
+    ...     discover_sources(d)
+    ... except DataError as exc:
+    ...     print(str(exc).replace(str(d), "<folder>"))
+    <folder>/notes.xlsx: cannot place this file in the download folder; expected data.police.uk street files, CSVs in a supported format, zips or documentation
+    """
+    folder = Path(folder)
+    found: list[tuple[Path, str]] = []
+    street = False
+    for p in sorted(q for q in folder.rglob("*") if q.is_file()):
+        name = p.name
+        if name.startswith("."):
+            continue
+        if _STREET_FILE.search(name):
+            street = True
+        elif _OTHER_POLICE_UK.search(name):
+            logger.info("%s: police.uk %s file, not crime counts; not used", p, _OTHER_POLICE_UK.search(name).group(1))
+        elif p.suffix.lower() in DOCUMENT_SUFFIXES:
+            logger.debug("%s: documentation; not loaded", p)
+        elif p.suffix.lower() == ".zip":
+            found.append((p, "police_uk"))
+        elif p.suffix.lower() == ".csv":
+            found.append((p, detect_format(p)))
+        else:
+            raise DataError("cannot place this file in the download folder; expected data.police.uk street files, "
+                            "CSVs in a supported format, zips or documentation", path=p)
+    if street:
+        found.append((folder, "police_uk"))
+    if not found:
+        raise DataError("the folder holds no crime data (no street files, CSVs or zips)", path=folder)
+    return found
