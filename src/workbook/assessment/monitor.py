@@ -23,7 +23,7 @@ from workbook.core.errors import PeriodError
 from workbook.core.polarity import category_polarity
 from workbook.stats.compare import compare_periods
 from workbook.stats.rates import add_rate_columns
-from workbook.stats.spc import compute_xmr_by_category, spc_summary
+from workbook.stats.spc import XmRResult, compute_xmr_by_category, spc_summary
 from workbook.stats.trend import compute_annual_trend
 
 ALL_CRIME = "All crime"
@@ -40,6 +40,7 @@ class Monitoring:
     ytd: pd.DataFrame
     targets: pd.DataFrame | None
     spc_table: pd.DataFrame
+    xmr: dict[str, XmRResult]
     incidents: IncidentAnalysis | None
     changes: pd.DataFrame
 
@@ -57,12 +58,12 @@ def watched_categories(a: Assessment) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*with_targets, *a.main_categories]))
 
 
-def _spc(a: Assessment) -> pd.DataFrame:
+def _spc(a: Assessment) -> tuple[dict[str, XmRResult], pd.DataFrame]:
     monthly = a.monthly()
     cats = list(a.main_categories)
     pol = {c: category_polarity(c) for c in cats}
     xmr = compute_xmr_by_category(monthly, categories=cats, polarities=pol)
-    return spc_summary(xmr, {c: compute_annual_trend(monthly[c], polarity=pol[c]) for c in cats})
+    return xmr, spc_summary(xmr, {c: compute_annual_trend(monthly[c], polarity=pol[c]) for c in cats})
 
 
 def _targets(a: Assessment) -> pd.DataFrame | None:
@@ -137,10 +138,10 @@ def analyse_monitoring(a: Assessment, *, since: str | pd.Timestamp | None = None
                                households_label=f"households ({a.population.households_year} Census)",
                                months=a.periods.current.n_months)
         shown = pd.concat([sub, shown], ignore_index=True)
-    spc_now, spc_before = _spc(a), _spc(before)
+    (xmr, spc_now), (_, spc_before) = _spc(a), _spc(before)
     targets_now, targets_before = _targets(a), _targets(before)
     return Monitoring(
         assessment=a, since=since_month, watched=watched, ytd=shown.reset_index(drop=True), targets=targets_now,
-        spc_table=spc_now, incidents=analyse_incidents(a),
+        spc_table=spc_now, xmr=xmr, incidents=analyse_incidents(a),
         changes=compare_reports(spc_now, spc_before, targets_now, targets_before),
     )

@@ -274,3 +274,43 @@ def plot_forecast_grid(forecasts, *, targets=None, ncols: int = 2) -> Figure:  #
     _finish_grid(fig, axes, n)
     fig.supylabel("Offences recorded per month")
     return fig
+
+
+def plot_target_options(options, *, ncols: int = 2) -> Figure:  # noqa: ANN001 - Sequence[TargetOptions]
+    """Small multiples, one per offence group: the baseline, the forecast of each plan year with its 95%
+    interval, and the compound trajectories (a line per rate a year), so a reader sees which targets the
+    forecast would meet without intervention.
+
+    Examples
+    --------
+    >>> from workbook.assessment.target_setting import TargetOptions
+    >>> f = pd.DataFrame({"year": ["2024/25", "2025/26"], "forecast": [100.0, 98.0], "lower_95": [90.0, 80.0],
+    ...                   "upper_95": [110.0, 116.0], "months_forecast": [12, 12]})
+    >>> o = pd.DataFrame({"method": ["compound"] * 2, "rate": [-5.0] * 2, "year": ["2024/25", "2025/26"],
+    ...                   "target": [95.0, 90.25], "probability_met": [0.3, 0.3]})
+    >>> fig = plot_target_options([TargetOptions("Robbery", "2023/24", 100.0, f, o)])
+    >>> len(fig.axes[0].lines) >= 2
+    True
+    """
+    apply_style()
+    n = max(len(options), 1)
+    rows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(rows, ncols, figsize=(6.2 * ncols, 3.6 * rows), squeeze=False, layout="constrained")
+    for ax, o in zip(axes.flat, options, strict=False):
+        years = [o.baseline_year, *o.forecast["year"]]
+        x = range(len(years))
+        f = o.forecast
+        ax.errorbar(list(x)[1:], f["forecast"], yerr=[f["forecast"] - f["lower_95"], f["upper_95"] - f["forecast"]],
+                    fmt="o", color=INK, capsize=4, label="Forecast, no intervention (95% interval)")
+        ax.plot([0], [o.baseline], marker="s", color=INK, linestyle="none", label="Baseline (recorded)")
+        styles = ["-", "--", ":"]
+        compound = o.options[o.options["method"] == "compound"]
+        for i, (rate, g) in enumerate(compound.groupby("rate", sort=False)):
+            ax.plot(list(x), [o.baseline, *g["target"]], linestyle=styles[i % 3], color=OKABE_ITO[(i + 1) % 8],
+                    label=f"Target: {rate:+g}% a year")
+        ax.set_xticks(list(x), years)
+        ax.set_title(o.category, loc="left")
+        ax.set_ylabel("Offences a year")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    _finish_grid(fig, axes, n)
+    return fig

@@ -131,8 +131,9 @@ def latest_month(rep: MonitoringReport) -> list[Any]:
     """The latest month against the control limits, for the main offence groups."""
     m = rep.monitoring
     return [
-        rep.publisher.table(m.spc_table, name="control_limits", caption=f"The latest month against its control limits, "
-                            f"{m.assessment.latest_month:%B %Y}", formats=SPC_FORMATS, labels=SPC_LABELS),
+        rep.publisher.figure(plot_xmr_grid(m.xmr), name="control_charts", alt=spc_alt_text(m.spc_table),
+                             caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months",
+                             data=m.spc_table, formats=SPC_FORMATS, labels=SPC_LABELS),
         Markdown(markdown_list(spc_sentence(r) for _, r in m.spc_table.iterrows())),
     ]
 

@@ -6,11 +6,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from IPython.display import Markdown
 
 from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
 from workbook.assessment.target_setting import TargetOptions, propose_targets, trajectory_table
 from workbook.config.parameters import RunParameters
+from workbook.present.charts import plot_target_options
 from workbook.present.formats import format_count, format_pct, md_text
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
@@ -81,7 +83,14 @@ def option_sentence(o: TargetOptions, *, rate: float = -5.0, method: str = "comp
 
 def options(rep: TargetReport) -> list[Any]:
     """For each candidate offence group: the forecast, the trajectory options and their chances."""
-    out: list[Any] = []
+    alt = ("Charts, one per offence group, of the baseline year's count, the forecast of each of the next three "
+           "years with its 95% interval, and the targets at 2%, 5% and 8% less a year (compound). "
+           + " ".join(option_sentence(o) for o in rep.options))
+    data = pd.concat([o.options.assign(category=o.category) for o in rep.options], ignore_index=True) \
+        if rep.options else pd.DataFrame()
+    out: list[Any] = [rep.publisher.figure(plot_target_options(rep.options), name="target_options", alt=alt,
+                                           caption="Forecasts and target trajectories by offence group",
+                                           data=data, formats=OPTION_FORMATS, labels=OPTION_LABELS)]
     for i, o in enumerate(rep.options):
         out.append(Markdown(f"### {md_text(o.category)}\n\n{md_text(option_sentence(o))}"))
         out.append(rep.publisher.table(o.forecast, name=f"forecast_{i + 1:02d}",
