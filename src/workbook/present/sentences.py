@@ -346,9 +346,10 @@ def target_sentences(targets: pd.DataFrame) -> list[str]:
     >>> t = pd.DataFrame({"name": ["A"], "status": ["met"], "basis": ["outturn"], "polarity": ["higher_is_better"],
     ...                   "actual_to_date": [90.0], "target": [80.0]})
     >>> target_sentences(t)
-    ['A: met. the outturn 90 is at or above the target 80']
+    ['A: met. The outturn 90 is at or above the target 80.']
     """
-    return [f"{r['name']}: {r['status']}. {explain_target(r)}" for _, r in targets.iterrows()]
+    return [f"{r['name']}: {r['status']}. {explain_target(r)[:1].upper()}{explain_target(r)[1:]}."
+            for _, r in targets.iterrows()]
 
 
 def monthly_target_lines(targets, categories) -> dict[str, float]:  # noqa: ANN001
