@@ -162,5 +162,6 @@ def discover_sources(folder: str | Path) -> list[tuple[Path, str]]:
     if street:
         found.append((folder, "police_uk"))
     if not found:
-        raise DataError("the folder holds no crime data (no street files, CSVs or zips)", path=folder)
+        raise DataError("folder holds no data.police.uk street files (YYYY-MM-<force>-street.csv) and no other CSV "
+                        "or zip of crime data", path=folder)
     return found
