@@ -76,8 +76,6 @@ from workbook.present.labels import (
     SPC_LABELS,
     SPENDING_FORMATS,
     SPENDING_LABELS,
-    TARGET_FORMATS,
-    TARGET_LABELS,
     TOP_NEIGHBOURHOOD_FORMATS,
     TOP_NEIGHBOURHOOD_LABELS,
     comparison_labels,
@@ -85,25 +83,23 @@ from workbook.present.labels import (
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
+from workbook.present.sections import target_section
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
     describe_span,
     executive_summary,
-    explain_targets,
     harm_sentence,
     hotspot_sentences,
     monthly_target_lines,
     peer_sentences,
     spc_sentence,
-    target_sentences,
 )
 from workbook.present.tables import (
     action_display,
     context_table,
     local_indicator_table,
     matrix_display,
-    target_scorecard,
     top_neighbourhoods_table,
 )
 from workbook.stats.compare import comparison_protection
@@ -320,15 +316,8 @@ def direction_of_travel(rep: AssessmentReport) -> list[Any]:
 def targets(rep: AssessmentReport) -> list[Any]:
     """The targets scorecard and its sentences, or that no targets are set."""
     a, r = rep.assessment, rep.analysis
-    if r.targets is None:
-        return [Markdown("No targets are set for this area (add `targets` to its config).")]
-    return [
-        Markdown(inputs_note(a.config, "targets")),
-        rep.publisher.table(target_scorecard(r.targets), name="targets",
-                            caption=f"Targets scorecard, {a.periods.financial_year}",
-                            formats=TARGET_FORMATS, labels=TARGET_LABELS, csv=explain_targets(r.targets)),
-        Markdown(markdown_list(target_sentences(r.targets))),
-    ]
+    section = target_section(rep.publisher, r.targets, caption=f"Targets scorecard, {a.periods.financial_year}")
+    return section if r.targets is None else [Markdown(inputs_note(a.config, "targets")), *section]
 
 
 def peers(rep: AssessmentReport) -> list[Any]:

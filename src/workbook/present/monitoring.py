@@ -26,21 +26,17 @@ from workbook.present.labels import (
     RATE_FORMATS,
     SPC_FORMATS,
     SPC_LABELS,
-    TARGET_FORMATS,
-    TARGET_LABELS,
     comparison_labels,
     rate_labels,
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
+from workbook.present.sections import target_section
 from workbook.present.sentences import (
     describe_change,
     describe_span,
-    explain_targets,
     spc_sentence,
-    target_sentences,
 )
-from workbook.present.tables import target_scorecard
 from workbook.stats.compare import comparison_protection
 
 ALL_CRIME = "All crime"
@@ -117,14 +113,8 @@ def changes(rep: MonitoringReport) -> list[Any]:
 def targets(rep: MonitoringReport) -> list[Any]:
     """Each target's status and projected year end."""
     m = rep.monitoring
-    if m.targets is None:
-        return [Markdown("No targets are set for this area (add `targets` to its config).")]
-    return [
-        rep.publisher.table(target_scorecard(m.targets), name="targets",
-                            caption=f"Targets, {m.assessment.periods.financial_year}: status and projected year end",
-                            formats=TARGET_FORMATS, labels=TARGET_LABELS, csv=explain_targets(m.targets)),
-        Markdown(markdown_list(target_sentences(m.targets))),
-    ]
+    return target_section(rep.publisher, m.targets,
+                          caption=f"Targets, {m.assessment.periods.financial_year}: status and projected year end")
 
 
 def latest_month(rep: MonitoringReport) -> list[Any]:
