@@ -314,3 +314,40 @@ def plot_target_options(options, *, ncols: int = 2) -> Figure:  # noqa: ANN001 -
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     _finish_grid(fig, axes, n)
     return fig
+
+
+def plot_latest_against_limits(spc_table: pd.DataFrame) -> Figure:
+    """One row per offence group: the latest month against its control limits, each as a share of the
+    group's average month, so groups of different sizes share one axis. A point outside its band is
+    special-cause variation; the marker's shape and colour say which kind (never colour alone).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery"], "latest": [130.0], "mean": [100.0], "lower_limit": [70.0],
+    ...                   "upper_limit": [125.0], "latest_variation": ["special cause concern"]})
+    >>> fig = plot_latest_against_limits(t)
+    >>> [round(line.get_xdata()[0]) for line in fig.axes[0].lines if line.get_marker() == "X"]  # latest, % of mean
+    [130]
+    """
+    apply_style()
+    t = spc_table.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8.5, 0.55 * len(t) + 1.6), layout="constrained")
+    styles = {"common cause": ("o", "#595959"), "special cause concern": ("X", "#D55E00"),
+              "special cause improvement": ("s", "#0072B2"), "special cause neutral": ("^", "#CC79A7")}
+    seen = set()
+    for i, r in t.iterrows():
+        lo, hi = 100 * r["lower_limit"] / r["mean"], 100 * r["upper_limit"] / r["mean"]
+        ax.plot([lo, hi], [i, i], color="#BBBBBB", linewidth=6, solid_capstyle="butt",
+                label="Control limits" if "limits" not in seen else None)
+        seen.add("limits")
+        marker, colour = styles.get(r["latest_variation"], ("o", INK))
+        label = r["latest_variation"] if r["latest_variation"] not in seen else None
+        seen.add(r["latest_variation"])
+        ax.plot([100 * r["latest"] / r["mean"]], [i], marker=marker, color=colour, markersize=11, linestyle="none",
+                label=label)
+    ax.axvline(100, color=INK, linewidth=1, label="Average month")
+    ax.set_yticks(range(len(t)), t["category"])
+    ax.set_xlabel("Latest month, as % of the average month (limits likewise)")
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig

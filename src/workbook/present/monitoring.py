@@ -19,7 +19,7 @@ from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
 from workbook.core.paths import NOTEBOOKS_DIR
 from workbook.present.alt_text import spc_alt_text
-from workbook.present.charts import plot_xmr_grid
+from workbook.present.charts import plot_latest_against_limits, plot_xmr_grid
 from workbook.present.formats import markdown_list, md_text
 from workbook.present.labels import (
     COMPARISON_FORMATS,
@@ -121,8 +121,9 @@ def latest_month(rep: MonitoringReport) -> list[Any]:
     """The latest month against the control limits, for the main offence groups."""
     m = rep.monitoring
     return [
-        rep.publisher.figure(plot_xmr_grid(m.xmr), name="control_charts", alt=spc_alt_text(m.spc_table),
-                             caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months",
+        rep.publisher.figure(plot_latest_against_limits(m.spc_table), name="latest_against_limits",
+                             alt=spc_alt_text(m.spc_table),
+                             caption=f"{m.assessment.latest_month:%B %Y} against each group's control limits, {rep.name}",
                              data=m.spc_table, formats=SPC_FORMATS, labels=SPC_LABELS),
         Markdown(markdown_list(spc_sentence(r) for _, r in m.spc_table.iterrows())),
     ]
