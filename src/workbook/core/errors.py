@@ -18,6 +18,18 @@ class WorkbookError(Exception):
     """Base class for every error the workbook raises on purpose."""
 
 
+def _located(message: str, *where: str | None) -> str:
+    """``message`` after the places given (file, line, column...), those that are known.
+
+    Examples
+    --------
+    >>> _located("bad", "a.csv", None, "column 'x'")
+    "a.csv, column 'x': bad"
+    """
+    prefix = ", ".join(w for w in where if w is not None)
+    return f"{prefix}: {message}" if prefix else message
+
+
 class DataError(WorkbookError):
     """An input data file is missing, malformed or inconsistent.
 
@@ -44,15 +56,9 @@ class DataError(WorkbookError):
         self.path = None if path is None else Path(path)
         self.row = row
         self.column = column
-        where = []
-        if path is not None:
-            where.append(str(path))
-        if row is not None:
-            where.append(f"line {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        super().__init__(_located(message, None if path is None else str(path),
+                                  None if row is None else f"line {row}",
+                                  None if column is None else f"column {column!r}"))
 
 
 class ConfigError(WorkbookError):
@@ -71,13 +77,8 @@ class ConfigError(WorkbookError):
     def __init__(self, message: str, *, path: str | Path | None = None, key: str | None = None) -> None:
         self.path = None if path is None else Path(path)
         self.key = key
-        where = []
-        if path is not None:
-            where.append(str(path))
-        if key is not None:
-            where.append(f"key {key!r}")
-        prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        super().__init__(_located(message, None if path is None else str(path),
+                                  None if key is None else f"key {key!r}"))
 
 
 class SpreadsheetError(ConfigError):
@@ -124,19 +125,13 @@ class SpreadsheetError(ConfigError):
         self.row = row
         self.column = column
         self.header = header
-        where = []
-        if path is not None:
-            where.append(str(path))
-        if sheet is not None:
-            where.append(f"sheet {sheet!r}")
-        if row is not None:
-            where.append(f"row {row}")
         if column is not None:
-            where.append(f"column {column}" + (f" ({header})" if header else ""))
-        elif header is not None:
-            where.append(f"column {header!r}")
-        prefix = ", ".join(where)
-        WorkbookError.__init__(self, f"{prefix}: {message}" if prefix else message)
+            col = f"column {column}" + (f" ({header})" if header else "")
+        else:
+            col = None if header is None else f"column {header!r}"
+        WorkbookError.__init__(self, _located(message, None if path is None else str(path),
+                                              None if sheet is None else f"sheet {sheet!r}",
+                                              None if row is None else f"row {row}", col))
 
 
 class ValueInputError(WorkbookError, ValueError):
