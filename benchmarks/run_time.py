@@ -40,7 +40,6 @@ monitoring under half the assessment's time; 32 boroughs under 4 minutes.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import resource
@@ -52,6 +51,7 @@ import time
 from pathlib import Path
 
 from workbook.core.paths import NOTEBOOKS_DIR, REPO_ROOT
+from workbook.run.kernel import notebook_imports
 
 NOTEBOOK = NOTEBOOKS_DIR / "assessment.ipynb"
 TARGET_DEFAULT_S, TARGET_RATIO, TARGET_LONDON_S, TARGET_MONITORING = 20.0, 3.0, 240.0, 0.5
@@ -69,25 +69,6 @@ exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input
 body, _ = exporter.from_notebook_node(nbformat.read(nb_out, as_version=4))
 open(html_out, "w", encoding="utf-8").write(body)
 """
-
-
-def notebook_imports(notebook: Path) -> list[str]:
-    """The import statements in a notebook's code cells, in order, once each."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    seen: list[str] = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            tree = ast.parse("".join(cell["source"]))
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                line = ast.unparse(node)
-                if line not in seen:
-                    seen.append(line)
-    return seen
 
 
 def write_floor_notebook(folder: Path) -> Path:

@@ -44,7 +44,13 @@ from workbook.core.paths import REPORTS_DIR
 if TYPE_CHECKING:  # the notebook libraries are imported when a run needs them, so a skipped run is quick
     import nbformat
 from workbook.run.export import render_report_html, warm_up_export
-from workbook.run.kernel import KERNEL_START_RETRIES, execute_with_retries
+from workbook.run.kernel import (
+    KERNEL_ARGUMENTS,
+    KERNEL_START_RETRIES,
+    execute_with_retries,
+    notebook_imports,
+    started_kernel,
+)
 from workbook.run.manifest import (
     MANIFEST_NAME,
     build_manifest,
@@ -164,84 +170,89 @@ def run_assessment(
 
     if params.month is not None and (skipped := skip_if_current(f"{params.month:%Y-%m}")):
         return skipped
-    try:
-        assessment = prepare_assessment(params.area, period=params.period, data_path=params.data_path or None)
-    except PeriodError as exc:
-        given = repr(period) if period else "(the latest month in the data)"
-        raise ParameterError(f"{given}: {exc}", name="period") from None
-    period_str = f"{assessment.latest_month:%Y-%m}"
-    if not period and (skipped := skip_if_current(period_str)):
-        return skipped
-    manifest = build_manifest(slug=slug, period=period_str, parameters=key_parameters, inputs=inputs, code=code)
-    what = f"{slug} {period_str}"
-    try:
-        area_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=partial_prefix(kind.folder(period_str)), dir=area_dir))
-        work.chmod(0o755)  # mkdtemp makes it private; a published report is not
-    except OSError as exc:
-        raise RunError(f"cannot write to {area_dir}: {exc.strerror or exc}") from None
-    dest = area_dir / kind.folder(period_str)
-    logger.info("%s: executing %s", what, notebook.name)
-    # The notebook loads what was prepared and checked here rather than preparing it again.
-    prepared = work / ".prepared-assessment.pickle"  # removed before publishing
-    params = params.model_copy(update={"period": period_str, "data_path": data_abs, "output_dir": str(work),
-                                       "prepared": str(prepared)})
-    import papermill as pm  # heavy import, only when a run happens
-
-    def execute(**hooks: Any) -> nbformat.NotebookNode:
-        # Saved once at the end (and on a cell error), not after every cell:
-        # each save re-serialises every chart so far, ~2.5 s per run.
-        return pm.execute_notebook(
-            str(notebook),
-            str(work / kind.executed_name),
-            parameters=params.as_notebook_values(),
-            kernel_name=kernel_name,
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            cwd=str(notebook.parent),
-            execution_timeout=timeout,
-            **hooks,
-        )
-
-    warm_up_export()
-    try:
+    # The kernel starts and imports the notebook's libraries while the data are read and checked here.
+    with started_kernel(kernel_name, cwd=notebook.parent, preload=notebook_imports(notebook)) as kernel:
         try:
-            save_prepared(assessment, prepared)
-            executed = execute_with_retries(execute, retries=kernel_retries, run_timeout=run_timeout, what=what)
-        except pm.PapermillExecutionError as exc:
-            if exc.ename in INPUT_ERRORS:  # an input problem the notebook found: the same one line as here
-                raise INPUT_ERRORS[exc.ename](exc.evalue.splitlines()[0] if exc.evalue else exc.ename) from None
-            failed = Path(tempfile.mkdtemp(prefix=f"workbook-failed-{slug}-{period_str}-")) / kind.executed_name
-            if (work / kind.executed_name).exists():
-                shutil.copy(work / kind.executed_name, failed)
-            raise RunError(
-                f"{notebook.name}: cell {exc.cell_index} (execution {exc.exec_count}) failed with "
-                f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; executed notebook kept at {failed}"
-            ) from None
+            assessment = prepare_assessment(params.area, period=params.period, data_path=params.data_path or None)
+        except PeriodError as exc:
+            given = repr(period) if period else "(the latest month in the data)"
+            raise ParameterError(f"{given}: {exc}", name="period") from None
+        period_str = f"{assessment.latest_month:%Y-%m}"
+        if not period and (skipped := skip_if_current(period_str)):
+            return skipped
+        manifest = build_manifest(slug=slug, period=period_str, parameters=key_parameters, inputs=inputs, code=code)
+        what = f"{slug} {period_str}"
+        try:
+            area_dir.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=partial_prefix(kind.folder(period_str)), dir=area_dir))
+            work.chmod(0o755)  # mkdtemp makes it private; a published report is not
         except OSError as exc:
-            raise RunError(f"{what}: cannot write the executed notebook in {area_dir}: {exc.strerror or exc}") from None
-        prepared.unlink(missing_ok=True)
-        logger.info("%s: exporting HTML", what)
-        when = assessment.periods.financial_year if kind.name == "assessment" else f"{assessment.latest_month:%B %Y}"
-        title = f"{assessment.config.name}: {kind.title} {when}"
-        page = render_report_html(executed, title=title, generated=datetime.now(timezone.utc), product=kind.title,
-                                  product_short=kind.short)
+            raise RunError(f"cannot write to {area_dir}: {exc.strerror or exc}") from None
+        dest = area_dir / kind.folder(period_str)
+        logger.info("%s: executing %s", what, notebook.name)
+        # The notebook loads what was prepared and checked here rather than preparing it again.
+        prepared = work / ".prepared-assessment.pickle"  # removed before publishing
+        params = params.model_copy(update={"period": period_str, "data_path": data_abs, "output_dir": str(work),
+                                           "prepared": str(prepared)})
+        import papermill as pm  # heavy import, only when a run happens
+
+        def execute(**hooks: Any) -> nbformat.NotebookNode:
+            # Saved once at the end (and on a cell error), not after every cell:
+            # each save re-serialises every chart so far, ~2.5 s per run.
+            return pm.execute_notebook(
+                str(notebook),
+                str(work / kind.executed_name),
+                parameters=params.as_notebook_values(),
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                shutdown_kernel="immediate",  # the outputs are in when the last cell has run
+                extra_arguments=list(KERNEL_ARGUMENTS),  # for a kernel a retry starts
+                cwd=str(notebook.parent),
+                execution_timeout=timeout,
+                **hooks,
+            )
+
+        warm_up_export()
+        try:
+            try:
+                save_prepared(assessment, prepared)
+                executed = execute_with_retries(execute, retries=kernel_retries, run_timeout=run_timeout, what=what,
+                                                kernel=kernel)
+            except pm.PapermillExecutionError as exc:
+                if exc.ename in INPUT_ERRORS:  # an input problem the notebook found: the same one line as here
+                    raise INPUT_ERRORS[exc.ename](exc.evalue.splitlines()[0] if exc.evalue else exc.ename) from None
+                failed = Path(tempfile.mkdtemp(prefix=f"workbook-failed-{slug}-{period_str}-")) / kind.executed_name
+                if (work / kind.executed_name).exists():
+                    shutil.copy(work / kind.executed_name, failed)
+                raise RunError(
+                    f"{notebook.name}: cell {exc.cell_index} (execution {exc.exec_count}) failed with "
+                    f"{exc.ename}: {exc.evalue.splitlines()[0] if exc.evalue else ''}; executed notebook kept at {failed}"
+                ) from None
+            except OSError as exc:
+                raise RunError(f"{what}: cannot write the executed notebook in {area_dir}: {exc.strerror or exc}") from None
+            prepared.unlink(missing_ok=True)
+            logger.info("%s: exporting HTML", what)
+            when = assessment.periods.financial_year if kind.name == "assessment" else f"{assessment.latest_month:%B %Y}"
+            title = f"{assessment.config.name}: {kind.title} {when}"
+            page = render_report_html(executed, title=title, generated=datetime.now(timezone.utc), product=kind.title,
+                                      product_short=kind.short)
+            seconds = time.perf_counter() - started
+            manifest = manifest | {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                   "seconds": round(seconds, 2)}
+            try:
+                write_text(work / kind.report_name, page)
+                write_text(work / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+                publish_dir(work, dest)
+            except OSError as exc:
+                raise RunError(f"{what}: cannot write the report to {area_dir}: {exc.strerror or exc}") from None
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
         seconds = time.perf_counter() - started
-        manifest = manifest | {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                               "seconds": round(seconds, 2)}
-        try:
-            write_text(work / kind.report_name, page)
-            write_text(work / MANIFEST_NAME, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-            publish_dir(work, dest)
-        except OSError as exc:
-            raise RunError(f"{what}: cannot write the report to {area_dir}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    seconds = time.perf_counter() - started
-    logger.info("%s: report written to %s in %.1f s", what, dest, seconds)
-    return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / kind.report_name, seconds=seconds)
+        logger.info("%s: report written to %s in %.1f s", what, dest, seconds)
+        return RunResult(area=slug, period=period_str, report_dir=dest, html_path=dest / kind.report_name, seconds=seconds)
 
 
 def write_text(path: Path, text: str) -> None:

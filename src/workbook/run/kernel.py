@@ -1,26 +1,35 @@
-"""Starting, retrying and shutting down the notebook kernel."""
+"""Starting, retrying and shutting down the notebook kernel.
+
+A run starts its kernel early (:func:`start_kernel`), before the runner reads
+and checks the data, and the kernel imports the notebook's libraries while it
+starts: on a machine with two or more cores the kernel's start-up and imports
+(about 2 s) then overlap the runner's own work instead of following it.
+"""
 
 from __future__ import annotations
 
+import ast
 import contextvars
+import json
 import logging
 import os
 import random
 import signal
 import threading
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-from workbook.core.errors import RunError
-
-if TYPE_CHECKING:  # the notebook libraries are imported when a run needs them, so a skipped run is quick
-    pass
-from workbook.core.errors import KernelStartError, RunTimeoutError
+from workbook.core.errors import KernelStartError, RunError, RunTimeoutError
 
 logger = logging.getLogger(__name__)
 
 KERNEL_START_RETRIES = 2
+# The kernel's own log shows errors only: its start-up warning about TCP on
+# localhost is not the reader's concern and broke the quiet mode's silence.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 RETRY_WAIT_SECONDS = (0.5, 2.0)  # a random wait in this range (times the attempt) spreads out retries
 
 
@@ -38,9 +47,15 @@ def _kernel_manager_class() -> type:
         class TrackedKernelManager(AsyncKernelManager):
             def __init__(self, **kwargs: Any) -> None:
                 super().__init__(**kwargs)
+                self.workbook_clients: list[Any] = []  # closed with the kernel (nbclient leaves them open when it does not own the manager)
                 holder = _kernel_managers.get()
                 if holder is not None:
                     holder.append(self)
+
+            def client(self, **kwargs: Any) -> Any:
+                kc = super().client(**kwargs)
+                self.workbook_clients.append(kc)
+                return kc
 
         _TrackedKernelManager = TrackedKernelManager
     return _TrackedKernelManager
@@ -62,12 +77,82 @@ def _shutdown_kernel(km: Any) -> None:
     """Make sure a kernel is gone after a failed start or a stop."""
     from jupyter_core.utils import run_sync
 
+    for kc in getattr(km, "workbook_clients", ()):
+        try:
+            kc.stop_channels()
+        except Exception as exc:  # noqa: BLE001
+            logger.debug("kernel client: %s", exc)
     try:
         if km.has_kernel:
             run_sync(km._async_shutdown_kernel)(now=True)
+            run_sync(km._async_cleanup_resources)()
     except Exception as exc:  # noqa: BLE001 - tidying up must not hide the run's own error
         logger.debug("kernel shutdown after failure: %s", exc)
         _kill_kernel(km)
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The import statements of a notebook's code cells, in order, once each.
+
+    Examples
+    --------
+    >>> from workbook.core.paths import NOTEBOOKS_DIR
+    >>> notebook_imports(NOTEBOOKS_DIR / "monitoring.ipynb")[-1]
+    'from workbook.present import monitoring'
+    """
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    seen: list[str] = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:  # IPython magics: not ours to preload
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and (line := ast.unparse(node)) not in seen:
+                seen.append(line)
+    return seen
+
+
+def start_kernel(kernel_name: str, *, cwd: Path, preload: Sequence[str] = ()) -> Any:
+    """Launch a kernel now and return its manager without waiting for it.
+
+    ``preload`` are import statements the kernel runs as it starts, in a
+    namespace of their own (the notebook's names are untouched; its own
+    imports then find the modules loaded).  A failing preload is only logged
+    by the kernel: the notebook's cell that imports it reports the error.
+    The history is kept in memory, as nbclient does for kernels it starts.
+
+    Raises
+    ------
+    RunError
+        No kernel called ``kernel_name`` is installed.
+    """
+    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_core.utils import run_sync
+
+    km = _kernel_manager_class()(kernel_name=kernel_name)
+    args = [*KERNEL_ARGUMENTS, "--HistoryManager.hist_file=:memory:"]
+    if preload:
+        code = f"exec(compile({chr(10).join(preload)!r}, '<workbook preload>', 'exec'), {{}})"
+        args.append(f"--IPKernelApp.exec_lines={json.dumps([code])}")
+    try:
+        run_sync(km.start_kernel)(extra_arguments=args, cwd=str(cwd))
+    except NoSuchKernel as exc:
+        raise RunError(f"no Jupyter kernel named {exc.args[0]!r}; install one with ipykernel") from None
+    return km
+
+
+@contextmanager
+def started_kernel(kernel_name: str, *, cwd: Path, preload: Sequence[str] = ()) -> Iterator[Any]:
+    """:func:`start_kernel`, stopped when the block ends however it ends
+    (a run that stops before its notebook runs leaves no kernel behind)."""
+    km = start_kernel(kernel_name, cwd=cwd, preload=preload)
+    try:
+        yield km
+    finally:
+        _shutdown_kernel(km)
 
 
 def execute_with_retries(
@@ -76,9 +161,14 @@ def execute_with_retries(
     retries: int = KERNEL_START_RETRIES,
     run_timeout: float | None = None,
     what: str = "notebook",
+    kernel: Any = None,
 ) -> Any:
     """Call ``execute(on_notebook_start=..., kernel_manager_class=...)`` (a
     wrapped :func:`papermill.execute_notebook`) with the run's safeguards.
+
+    * ``kernel``, a manager from :func:`start_kernel`, is used by the first
+      attempt (passed as ``km``); a retry starts a fresh kernel.  Every
+      kernel is stopped when the call returns, at once: the outputs are in.
 
     * A kernel that fails before it is ready (the port races papermill is
       known for under parallel runs) is retried up to ``retries`` times.
@@ -119,6 +209,10 @@ def execute_with_retries(
         timed_out = threading.Event()
         managers: list = []
         token = _kernel_managers.set(managers)
+        hooks: dict[str, Any] = {}
+        if kernel is not None and attempt == 1:
+            managers.append(kernel)
+            hooks["km"] = kernel
 
         def on_timeout() -> None:
             timed_out.set()
@@ -131,7 +225,8 @@ def execute_with_retries(
             timer.daemon = True
             timer.start()
         try:
-            result = execute(on_notebook_start=lambda **_: started.set(), kernel_manager_class=_kernel_manager_class())
+            result = execute(on_notebook_start=lambda **_: started.set(), kernel_manager_class=_kernel_manager_class(),
+                             **hooks)
             if timed_out.is_set():  # the kill landed after the last cell: the report is complete
                 logger.info("%s finished as its time limit was reached", what)
             return result
