@@ -57,6 +57,17 @@ def _kernel_manager_class() -> type:
                 self.workbook_clients.append(kc)
                 return kc
 
+            async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+                # Stopping at once needs no interrupt first (jupyter_client sends one, and the
+                # idle kernel logs "KeyboardInterrupt caught in kernel" on the run's stderr).
+                if now and not restart and self.has_kernel and self.owns_kernel:
+                    self.shutting_down = True
+                    await self.provisioner.kill()
+                    await self.provisioner.wait()
+                    await self.cleanup_resources()
+                    return
+                await super().shutdown_kernel(now=now, restart=restart)
+
         _TrackedKernelManager = TrackedKernelManager
     return _TrackedKernelManager
 
@@ -84,8 +95,7 @@ def _shutdown_kernel(km: Any) -> None:
             logger.debug("kernel client: %s", exc)
     try:
         if km.has_kernel:
-            run_sync(km._async_shutdown_kernel)(now=True)
-            run_sync(km._async_cleanup_resources)()
+            run_sync(km.shutdown_kernel)(now=True)
     except Exception as exc:  # noqa: BLE001 - tidying up must not hide the run's own error
         logger.debug("kernel shutdown after failure: %s", exc)
         _kill_kernel(km)
