@@ -85,16 +85,16 @@ def test_options_reach_the_notebook_and_its_manifest(tmp_path):
 def test_unknown_chapter_is_one_line_listing_the_chapters(tmp_path, capsys):
     assert main(["explore", "hotspot", "--output", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["workbook: error: parameter 'chapter': no explore notebook 'hotspot'; "
-                   "expected one of trends, comparison, peers, hotspots, forecasts"]
+    assert err == [("workbook: error: parameter 'chapter': no explore notebook 'hotspot'; "
+                    "expected one of trends, comparison, peers, hotspots, forecasts")]
     assert not any(tmp_path.iterdir())
 
 
 def test_an_option_the_chapter_does_not_take_is_refused_before_a_kernel_starts(tmp_path, capsys):
     assert main(["explore", "trends", "--by-district", "--output", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["workbook: error: parameter 'by_district': trends.ipynb declares no such parameter; it declares "
-                   "area, period, data_path, categories, output_dir, prepared"]
+    assert err == [("workbook: error: parameter 'by_district': trends.ipynb declares no such parameter; it declares "
+                    "area, period, data_path, categories, output_dir, prepared")]
     assert not any(tmp_path.iterdir())
 
 

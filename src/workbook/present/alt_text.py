@@ -122,8 +122,8 @@ def change_alt_text(ytd: pd.DataFrame, *, span: str) -> str:
     >>> change_alt_text(t, span="April and November 2023")
     'Bar chart of the change in recorded crime between April and November 2023 on the same months last year, for 3 offence groups. Largest rise: Robbery, up 20% (120, was 100). Largest fall: Burglary, down 25% (150, was 200). 1 of the 3 changes is beyond normal variation.'
     """
-    parts = [f"Bar chart of the change in recorded crime between {span} on the same months last year, for "
-             f"{len(ytd)} offence groups."]
+    parts = [(f"Bar chart of the change in recorded crime between {span} on the same months last year, for "
+              f"{len(ytd)} offence groups.")]
     t = ytd.sort_values("pct_change", kind="stable")
     for word, row, sign in (("rise", t.iloc[-1], 1), ("fall", t.iloc[0], -1)):
         if sign * row["pct_change"] > 0:

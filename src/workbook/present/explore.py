@@ -89,17 +89,21 @@ ALL_CRIME = "All crime"
 
 #: Each explore notebook: what its title calls it and the sentence under the title.
 CHAPTERS: dict[str, tuple[str, str]] = {
-    "trends": ("monthly trends", "Monthly counts over the whole series, and the last 36 months on control charts "
-                                 "with the NHS *Making Data Count* rules."),
-    "comparison": ("this year against last", "Each offence group's count this financial year to date against the "
-                                              "same months last year, with the Poisson test."),
-    "peers": ("rates against similar areas", "Rates per 1,000 residents over the last 12 months against the peer "
-                                             "group, judged against funnel limits that allow for the variation "
-                                             "between areas."),
-    "hotspots": ("where crime concentrates", "How concentrated crime is among neighbourhoods (LSOAs), the "
-                                             "neighbourhoods with most crime and their hotspot classes."),
-    "forecasts": ("the next 12 months", "Forecasts of monthly counts with their intervals, and each offence "
-                                        "group's direction of travel with its rule."),
+    "trends": ("monthly trends", (
+        "Monthly counts over the whole series, and the last 36 months on control charts with the NHS "
+        "*Making Data Count* rules.")),
+    "comparison": ("this year against last", (
+        "Each offence group's count this financial year to date against the same months last year, with the "
+        "Poisson test.")),
+    "peers": ("rates against similar areas", (
+        "Rates per 1,000 residents over the last 12 months against the peer group, judged against funnel limits "
+        "that allow for the variation between areas.")),
+    "hotspots": ("where crime concentrates", (
+        "How concentrated crime is among neighbourhoods (LSOAs), the neighbourhoods with most crime and their "
+        "hotspot classes.")),
+    "forecasts": ("the next 12 months", (
+        "Forecasts of monthly counts with their intervals, and each offence group's direction of travel with its "
+        "rule.")),
 }
 CONCENTRATION_FORMATS = {"top_share": "share", "n_neighbourhoods": "count", "n_top": "count", "top_count": "count",
                          "located_count": "count", "share": "share", "no_location_count": "count",
