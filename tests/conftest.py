@@ -42,19 +42,22 @@ SHIPPED_AREAS = {"lambeth": "2023-11", "lambeth-southwark": "2023-11", "city-of-
 @pytest.fixture(scope="session")
 def shipped_report(tmp_path_factory):
     """``shipped_report(area, product="assessment")`` -> that area's report folder, generated once per
-    test session through the CLI (``workbook assess``, ``monitor`` or ``targets``) into a temporary folder."""
+    test session through the CLI (``workbook assess``, ``monitor``, ``targets`` or ``explore <chapter>``
+    for the products ``explore-<chapter>``) into a temporary folder."""
     from workbook.cli import main
+    from workbook.run.products import EXPLORE_CHAPTERS
 
     root = tmp_path_factory.mktemp("shipped-reports")
     done: dict[tuple[str, str], Path] = {}
 
-    commands = {"assessment": "assess", "monitoring": "monitor", "targets": "targets"}
+    commands = {"assessment": ["assess"], "monitoring": ["monitor"], "targets": ["targets"]} | {
+        f"explore-{chapter}": ["explore", chapter] for chapter in EXPLORE_CHAPTERS}
 
     def get(area: str, product: str = "assessment") -> Path:
         if (area, product) not in done:
             period = SHIPPED_AREAS[area]
-            rc = main(["-q", commands[product], "--area", area, "--period", period, "--output", str(root)])
-            assert rc == 0, f"workbook {commands[product]} --area {area} exited {rc}"
+            rc = main(["-q", *commands[product], "--area", area, "--period", period, "--output", str(root)])
+            assert rc == 0, f"workbook {' '.join(commands[product])} --area {area} exited {rc}"
             done[area, product] = root / area / (period if product == "assessment" else f"{period}-{product}")
         return done[area, product]
 

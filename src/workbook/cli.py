@@ -1,6 +1,7 @@
 """The ``workbook`` command.
 
-``workbook assess`` runs the assessment for one area and period;
+``workbook assess`` runs the assessment for one area and period (``monitor``,
+``targets`` and ``explore <chapter>`` the other reports);
 ``workbook batch`` runs many (a schedule, or every configured area) in
 parallel and prints a summary table; ``workbook areas`` lists the configured
 areas; ``workbook new-area NAME`` writes an area config for any partnership
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from workbook.config.area import config_path_for, list_areas
 from workbook.config.files import read_yaml
@@ -31,6 +33,7 @@ from workbook.core.paths import REPO_ROOT
 from workbook.core.version import __version__
 from workbook.run.assess import run_assessment
 from workbook.run.batch import run_batch
+from workbook.run.products import EXPLORE_CHAPTERS, explore_product
 from workbook.run.quiet import quieten_libraries
 
 DEFAULT_AREA = "lambeth"
@@ -67,7 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("--since", default=None, metavar="YYYY-MM",
                          help="month of the last report (default: the month before; three back for quarterly)")
     targets = sub.add_parser("targets", help="run the target-setting report: trajectories and their chances")
-    for run in (assess, monitor, targets):
+    explore = sub.add_parser("explore", help="run one explore notebook as a report: " + ", ".join(EXPLORE_CHAPTERS))
+    explore.add_argument("chapter", help=f"which notebook in notebooks/explore/: {', '.join(EXPLORE_CHAPTERS)}")
+    explore.add_argument("--categories", nargs="+", action="extend", default=None, metavar="GROUP",
+                         help='trends, forecasts: the offence groups to show, e.g. Robbery "Theft from the person" '
+                              "(default: the area's main ones)")
+    explore.add_argument("--by-district", action="store_true",
+                         help="comparison: each offence group by district as well")
+    for run in (assess, monitor, targets, explore):
         run.add_argument("--area", default=DEFAULT_AREA, help=f"area slug or config path (default: {DEFAULT_AREA})")
         run.add_argument("--period", default=None, help="report month YYYY-MM (default: latest in the data)")
         run.add_argument("--data", action="append", default=None, metavar="PATH",
@@ -176,10 +186,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(write_area_config(args.name, folder=args.config_dir, force=args.force))
             return 0
 
+        if args.command == "explore":
+            product, options = explore_product(args.chapter).name, explore_options(args)
+        else:
+            product = {"monitor": "monitoring", "targets": "targets"}.get(args.command, "assessment")
+            options = {}
         result = run_assessment(args.area, period=args.period, data_path=args.data, output_root=args.output,
-                                force=args.force, run_timeout=args.timeout,
-                                product={"monitor": "monitoring", "targets": "targets"}.get(args.command, "assessment"),
-                                since=getattr(args, "since", None))
+                                force=args.force, run_timeout=args.timeout, product=product,
+                                since=getattr(args, "since", None), options=options)
         print(result.html_path)
         return 0
     except WorkbookError as exc:
@@ -190,6 +204,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("workbook: interrupted; no report was left half-written", file=sys.stderr)
         return 130
+
+
+def explore_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The explore notebook's own parameters given on the command line (the runner checks the
+    notebook declares them: ``--by-district`` for trends is an error naming ``by_district``).
+
+    Examples
+    --------
+    >>> explore_options(build_parser().parse_args(["explore", "trends", "--categories", "Robbery", "Drugs"]))
+    {'categories': ['Robbery', 'Drugs']}
+    >>> explore_options(build_parser().parse_args(["explore", "comparison", "--by-district"]))
+    {'by_district': True}
+    """
+    return ({"categories": list(args.categories)} if args.categories else {}) | (
+        {"by_district": True} if args.by_district else {})
 
 
 def one_line(exc: BaseException) -> str:

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
      "ParameterError: parameter 'perod': assessment.ipynb declares no such parameter"),
     ("monitoring.ipynb", ["-p", "period", "2023-13"], "ParameterError: parameter 'period': period '2023-13' is not a month"),
     ("targets.ipynb", ["-p", "area", "lambth"], "ParameterError: parameter 'area': no area 'lambth'"),
+    ("explore/comparison.ipynb", ["-p", "by_district", "yes"],
+     "ParameterError: parameter 'by_district': expected bool, got str 'yes'"),
 ])
 def test_plain_papermill_stops_on_a_bad_parameter(tmp_path, notebook, args, message):
     proc = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / notebook), str(tmp_path / "out.ipynb"),

@@ -205,13 +205,7 @@ def analyse_assessment(a: Assessment) -> Analysis:
                                   harm_table=harm_table, target_status=statuses, directions=directions)
     settings = load_priority_settings(cfg.priorities, path=None)
     matrix = score_priorities(candidates, settings=settings)
-    hs = None
-    if a.data["lsoa_code"].notna().any():
-        hs = Hotspots(
-            concentration=hotspot_concentration(a.data, window=a.periods.current),
-            top=top_neighbourhoods(a.data, current=a.periods.current, previous=a.periods.previous),
-            classification=_classify_or_none(a),
-        )
+    hs = analyse_hotspots(a)
     local = load_local_indicators(resolve_path(cfg.local_indicators)) if cfg.local_indicators else None
     apx = load_appendices(cfg.appendices)
     as_of = (a.latest_month + pd.offsets.MonthEnd(0)).date()
@@ -243,6 +237,27 @@ def analyse_assessment(a: Assessment) -> Analysis:
         spending=spending_table(apx.spending) if apx.spending else None,
         measures=measures_table(apx.measures_of_success, latest_values=latest) if apx.measures_of_success else None,
         incidents=analyse_incidents(a),
+    )
+
+
+def analyse_hotspots(a: Assessment) -> Hotspots | None:
+    """Concentration, the top neighbourhoods and their classes; None for data without neighbourhoods.
+
+    Examples
+    --------
+    >>> from workbook.assessment.prepare import prepare_assessment
+    >>> analyse_hotspots(prepare_assessment("lambeth", period="2023-11")) is None  # the Met's file is by borough
+    True
+    >>> hs = analyse_hotspots(prepare_assessment("city-of-london", period="2020-12"))
+    >>> len(hs.top.table), hs.top.current.label  # the ten with most crime, this year to date
+    (10, 'April to December 2020')
+    """
+    if not a.data["lsoa_code"].notna().any():
+        return None
+    return Hotspots(
+        concentration=hotspot_concentration(a.data, window=a.periods.current),
+        top=top_neighbourhoods(a.data, current=a.periods.current, previous=a.periods.previous),
+        classification=_classify_or_none(a),
     )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from workbook.config.area import config_path_for, list_areas
 from workbook.core.errors import ParameterError, PeriodError
@@ -302,6 +302,11 @@ class RunParameters(BaseModel):
         A prepared assessment saved by the runner (see
         :func:`workbook.assessment.prepare.save_prepared`), or ``""``: the
         notebook then prepares it itself.
+    categories
+        The offence groups an explore notebook shows (trends, forecasts), or
+        ``[]`` for the area's main ones.
+    by_district
+        Whether the explore comparison adds each offence group by district.
 
     Examples
     --------
@@ -320,6 +325,8 @@ class RunParameters(BaseModel):
     output_dir: str = ""
     prepared: str = ""
     since: str = ""
+    categories: list[str] = []
+    by_district: bool = False
     _notebook: Path = PrivateAttr(default=NOTEBOOK)
 
     @classmethod
@@ -333,7 +340,11 @@ class RunParameters(BaseModel):
         """
         checked = check_parameters(values, notebook=notebook)
         defaults = {name: p.default for name, p in read_parameters(notebook).items()}
-        params = cls.model_validate({k: v for k, v in (defaults | checked).items() if k in cls.model_fields})
+        try:
+            params = cls.model_validate({k: v for k, v in (defaults | checked).items() if k in cls.model_fields})
+        except ValidationError as exc:  # e.g. a list of categories that are not all text
+            first = exc.errors()[0]
+            raise ParameterError(f"{first['msg']}, got {first['input']!r}", name=str(first["loc"][0])) from None
         params._notebook = Path(notebook)
         return params
 

@@ -109,3 +109,27 @@ def forecast_alt_text(directions: pd.DataFrame) -> str:
         "Forecasts of monthly counts for the next 12 months with 80% and 95% prediction intervals, after the last "
         f"36 months, for {', '.join(directions['category'])}. " + " ".join(direction_sentences(directions))
     )
+
+
+def change_alt_text(ytd: pd.DataFrame, *, span: str) -> str:
+    """Alt text for the chart of each offence group's change on last year.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery", "Burglary", "Drugs"], "previous": [100, 200, 50],
+    ...                   "current": [120, 150, 50], "pct_change": [20.0, -25.0, 0.0],
+    ...                   "significant": [False, True, False]})
+    >>> change_alt_text(t, span="April and November 2023")
+    'Bar chart of the change in recorded crime between April and November 2023 on the same months last year, for 3 offence groups. Largest rise: Robbery, up 20% (120, was 100). Largest fall: Burglary, down 25% (150, was 200). 1 of the 3 changes is beyond normal variation.'
+    """
+    parts = [(f"Bar chart of the change in recorded crime between {span} on the same months last year, for "
+              f"{len(ytd)} offence groups.")]
+    t = ytd.sort_values("pct_change", kind="stable")
+    for word, row, sign in (("rise", t.iloc[-1], 1), ("fall", t.iloc[0], -1)):
+        if sign * row["pct_change"] > 0:
+            parts.append(f"Largest {word}: {row['category']}, {'up' if sign > 0 else 'down'} "
+                         f"{format_pct(abs(row['pct_change']))} ({format_count(row['current'])}, was "
+                         f"{format_count(row['previous'])}).")
+    n = int(ytd["significant"].astype(bool).sum())
+    parts.append(f"{n} of the {len(ytd)} changes {'is' if n == 1 else 'are'} beyond normal variation.")
+    return " ".join(parts)

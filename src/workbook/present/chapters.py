@@ -83,7 +83,7 @@ from workbook.present.labels import (
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import target_section
+from workbook.present.sections import district_tables, target_section
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
@@ -194,21 +194,8 @@ def by_district(rep: AssessmentReport) -> list[Any]:
     a, r = rep.assessment, rep.analysis
     if not r.by_district:
         return [Markdown(f"{md_text(rep.name)} is a single district, so there is no breakdown by district.")]
-    items = [{
-        "key": cat,
-        "df": table[["area_name", *COMPARISON_FORMATS]],
-        "name": f"by_district_{i + 1:02d}",
-        "caption": f"{cat} by district, {a.periods.current.label} against {a.periods.previous.label}",
-        "formats": COMPARISON_FORMATS,
-        "labels": rep.labels,
-        "csv": table.assign(category=cat),
-    } for i, (cat, table) in enumerate(r.by_district.items())]
-    # One protection for all the district tables: a parent category's rows are the sums of its children's.
-    return rep.publisher.tables(
-        items,
-        protect=comparison_protection(items[0]["csv"], label_col="area_name", total_label="Total"),
-        parents=dict(zip(a.data["subcategory"], a.data["category"])),
-    )
+    return district_tables(rep.publisher, r.by_district, periods=a.periods,
+                           parents=dict(zip(a.data["subcategory"], a.data["category"])))
 
 
 def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:

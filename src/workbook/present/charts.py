@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -350,4 +351,49 @@ def plot_latest_against_limits(spc_table: pd.DataFrame) -> Figure:
     ax.set_xlabel("Latest month, as % of the average month (limits likewise)")
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    return fig
+
+
+def plot_change_on_last_year(ytd: pd.DataFrame, *, label: str) -> Figure:
+    """One bar per offence group: its change on the same months last year (per cent), largest rise at the top.
+
+    A change beyond normal variation (the table's ``significant``) is hatched and
+    every bar is labelled with its per cent and counts, so neither colour nor
+    hatching alone carries the meaning.  ``ytd`` holds the rows to draw
+    (``category, previous, current, pct_change, significant``); ``label`` names
+    the two periods for the axis ("Apr–Nov 2023 against Apr–Nov 2022").
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["Robbery", "Burglary"], "previous": [100, 200], "current": [120, 150],
+    ...                   "pct_change": [20.0, -25.0], "significant": [False, True]})
+    >>> fig = plot_change_on_last_year(t, label="Apr–Nov 2023 against Apr–Nov 2022")
+    >>> [tick.get_text() for tick in fig.axes[0].get_yticklabels()]  # from the bottom: the largest rise on top
+    ['Burglary', 'Robbery']
+    >>> [bool(bar.get_hatch()) for bar in fig.axes[0].patches]  # the fall beyond normal variation is hatched
+    [True, False]
+    >>> plt.close(fig)
+    """
+    apply_style()
+    t = ytd.sort_values("pct_change", kind="stable").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(10, 0.5 * len(t) + 1.8), layout="constrained")
+    lo, hi = min(float(t["pct_change"].min()), 0.0), max(float(t["pct_change"].max()), 0.0)
+    span = max(hi - lo, 1.0)
+    for i, r in t.iterrows():
+        up = r["pct_change"] > 0
+        ax.barh(i, r["pct_change"], color=OKABE_ITO[1] if up else OKABE_ITO[0], edgecolor=INK, linewidth=0.6,
+                hatch="//" if r["significant"] else None)
+        text = f"{r['pct_change']:+.0f}%  ({r['current']:,.0f}, was {r['previous']:,.0f})"
+        ax.text(r["pct_change"] + (0.02 if up else -0.02) * span, i, text, va="center",
+                ha="left" if up else "right", fontsize=9.5)
+    ax.axvline(0, color=INK, linewidth=1)
+    ax.set_yticks(range(len(t)), t["category"])
+    # room beside the longest bars for their labels
+    ax.set_xlim(lo - (0.55 * span if lo < 0 else 0.05 * span), hi + (0.55 * span if hi > 0 else 0.05 * span))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:+.0f}%"))
+    ax.set_xlabel(f"Change, {label}")
+    ax.grid(axis="y", visible=False)
+    handles = [matplotlib.patches.Patch(facecolor="white", edgecolor=INK, hatch="//", label="Beyond normal variation"),
+               matplotlib.patches.Patch(facecolor="white", edgecolor=INK, label="Within normal variation")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
     return fig

@@ -1,17 +1,20 @@
-"""Sections more than one report shows (the assessment and the performance report), built once."""
+"""Sections more than one report shows (the assessment, the performance report, the explore reports), built once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from IPython.display import Markdown
 
+from workbook.core.periods import ComparisonPeriods
 from workbook.present.formats import markdown_list
-from workbook.present.labels import TARGET_FORMATS, TARGET_LABELS
+from workbook.present.labels import COMPARISON_FORMATS, TARGET_FORMATS, TARGET_LABELS, comparison_labels
 from workbook.present.publisher import Publisher
 from workbook.present.sentences import explain_targets, target_sentences
 from workbook.present.tables import target_scorecard
+from workbook.stats.compare import comparison_protection
 
 NO_TARGETS = "No targets are set for this area (add `targets` to its config)."
 
@@ -26,3 +29,33 @@ def target_section(publisher: Publisher, targets: pd.DataFrame | None, *, captio
                         labels=TARGET_LABELS, csv=explain_targets(targets)),
         Markdown(markdown_list(target_sentences(targets))),
     ]
+
+
+def district_tables(
+    publisher: Publisher,
+    by_district: Mapping[str, pd.DataFrame],
+    *,
+    periods: ComparisonPeriods,
+    parents: Mapping[str, str],
+) -> list[Any]:
+    """Each offence group by district (``compare_sub_areas``' tables), protected together.
+
+    One protection for all the district tables: a parent category's rows are the
+    sums of its children's (``parents``: subcategory -> category), and a total row
+    repeats a partnership figure the publisher may already have published.
+    """
+    labels = comparison_labels(periods)
+    items = [{
+        "key": cat,
+        "df": table[["area_name", *COMPARISON_FORMATS]],
+        "name": f"by_district_{i + 1:02d}",
+        "caption": f"{cat} by district, {periods.current.label} against {periods.previous.label}",
+        "formats": COMPARISON_FORMATS,
+        "labels": labels,
+        "csv": table.assign(category=cat),
+    } for i, (cat, table) in enumerate(by_district.items())]
+    return publisher.tables(
+        items,
+        protect=comparison_protection(items[0]["csv"], label_col="area_name", total_label="Total"),
+        parents=parents,
+    )

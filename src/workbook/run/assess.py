@@ -29,7 +29,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -94,6 +94,7 @@ def run_assessment(
     notebook: Path | None = None,
     product: str = "assessment",
     since: str | None = None,
+    options: Mapping[str, Any] | None = None,
     kernel_name: str = "python3",
     timeout: int | None = 1800,
     run_timeout: float | None = None,
@@ -110,6 +111,9 @@ def run_assessment(
         ``"YYYY-MM"``; default the latest month in the data.
     data_path
         A police data file or folder to use instead of the area's default.
+    options
+        Further parameters the product's notebook declares (an explore
+        notebook's ``categories`` or ``by_district``), checked like the others.
     output_root
         Where ``<area>/<period>/`` is written (default ``reports/``).
     notebook, kernel_name, timeout
@@ -145,7 +149,7 @@ def run_assessment(
     # Check every input before a kernel starts: an error here names the parameter or file.
     params = RunParameters.check(
         {"area": str(area), "period": period or "", "data_path": os.pathsep.join(map(str, split_data_paths(data_path)))}
-        | ({"since": since} if since else {}),
+        | ({"since": since} if since else {}) | dict(options or {}),
         notebook=notebook,
     )
     config_path, config = config_path_for(params.area), load_area_config(params.area)
@@ -155,7 +159,7 @@ def run_assessment(
     sweep_stale_partials(area_dir)  # a killed run's leftovers go first, whatever this run does
     data_abs = params.data_path  # absolute paths, several joined by os.pathsep
     key_parameters = {"data_path": data_abs, "kernel_name": kernel_name, "product": kind.name,
-                      **({"since": params.since} if params.since else {})}
+                      **({"since": params.since} if params.since else {}), **dict(options or {})}
     code = code_checksum(notebook)
     inputs = input_checksums(config_path, config, data_path=data_path)
 

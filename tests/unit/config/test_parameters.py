@@ -115,3 +115,21 @@ def test_unsupported_annotation():
 def test_the_parameters_cell_holds_only_typed_literals(tmp_path, source, message):
     with pytest.raises(ParameterError, match=message):
         read_parameters(_notebook(tmp_path, source))
+
+
+def test_an_explore_notebooks_own_parameters_are_checked_and_carried():
+    from workbook.config.parameters import RunParameters
+    from workbook.core.paths import NOTEBOOKS_DIR
+
+    trends = NOTEBOOKS_DIR / "explore" / "trends.ipynb"
+    p = RunParameters.check({"area": "lambeth", "categories": ["Robbery", "Drugs"]}, notebook=trends)
+    assert p.categories == ["Robbery", "Drugs"] and p.as_notebook_values()["categories"] == ["Robbery", "Drugs"]
+    assert "by_district" not in p.as_notebook_values()  # trends does not declare it: never injected
+    with pytest.raises(ParameterError, match=r"parameter 'by_district': trends.ipynb declares no such parameter"):
+        RunParameters.check({"area": "lambeth", "by_district": True}, notebook=trends)
+    with pytest.raises(ParameterError, match=r"parameter 'categories': expected list, got str 'Robbery'"):
+        RunParameters.check({"area": "lambeth", "categories": "Robbery"}, notebook=trends)
+    with pytest.raises(ParameterError, match=r"parameter 'categories': .*string, got 3"):
+        RunParameters.check({"area": "lambeth", "categories": ["Robbery", 3]}, notebook=trends)
+    comparison = NOTEBOOKS_DIR / "explore" / "comparison.ipynb"
+    assert RunParameters.check({"area": "lambeth", "by_district": True}, notebook=comparison).by_district is True
