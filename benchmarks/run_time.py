@@ -32,6 +32,11 @@ other 31 boroughs cold, as the first run of a new schedule would.
 * **monitoring**: the wall time of ``workbook monitor`` for Lambeth 2023-11
   (after a set-up run, as the month before's report would have warmed it),
   as a share of the assessment's.
+* **runner's fixed cost**: the same runner (``run_assessment``) on a notebook
+  with the monitoring notebook's parameters and imports and nothing else:
+  what every report costs before its own work (the runner's checks and
+  preparation, a kernel that starts and imports the libraries, papermill,
+  the export).  Each report's own work is its time above this.
 
 Targets on a 2-core machine: default under 20 s and within 3x the floor;
 monitoring under half the assessment's time; 32 boroughs under 4 minutes.
@@ -69,6 +74,27 @@ exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input
 body, _ = exporter.from_notebook_node(nbformat.read(nb_out, as_version=4))
 open(html_out, "w", encoding="utf-8").write(body)
 """
+
+
+RUNNER_FLOOR_SCRIPT = """
+import sys
+from workbook.run.assess import run_assessment
+run_assessment("lambeth", period="2023-11", notebook=sys.argv[1], product="monitoring", output_root=sys.argv[2],
+               force=True)
+"""
+
+
+def write_runner_floor_notebook(folder: Path) -> Path:
+    """The monitoring notebook cut to its parameters cell and its imports."""
+    nb = json.loads((NOTEBOOKS_DIR / "monitoring.ipynb").read_text(encoding="utf-8"))
+    params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    imports = {"cell_type": "code", "execution_count": None, "id": "imports", "metadata": {}, "outputs": [],
+               "source": "\n".join(notebook_imports(NOTEBOOKS_DIR / "monitoring.ipynb"))}
+    title = {"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# Runner floor"}
+    nb["cells"] = [title, params, imports]
+    path = folder / "runner-floor.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
 
 
 def write_floor_notebook(folder: Path) -> Path:
@@ -191,6 +217,17 @@ def main() -> None:
             monitor_peaks.append(peak)
         monitoring = min(monitors)
 
+        runner_nb = write_runner_floor_notebook(tmp)
+        runner_script = tmp / "runner_floor.py"
+        runner_script.write_text(RUNNER_FLOOR_SCRIPT, encoding="utf-8")
+        runner_floors = []
+        for i in range(args.repeat + 1):  # the first warms the same caches the set-up run did
+            s, _, _, _ = timed([sys.executable, str(runner_script), str(runner_nb), str(tmp / "runner-floor")],
+                               label="runner floor")
+            if i:
+                runner_floors.append(s)
+        runner_floor = min(runner_floors)
+
         floor_nb = write_floor_notebook(tmp)
         script = tmp / "floor.py"
         script.write_text(FLOOR_SCRIPT, encoding="utf-8")
@@ -219,6 +256,11 @@ def main() -> None:
               f"{monitoring / default:.2f} of the assessment's time; target < {TARGET_MONITORING:.1f}: "
               f"{verdict(monitoring / default < TARGET_MONITORING)})")
         print(f"  peak memory, monitoring run:   {mb(max(monitor_peaks))}")
+        own_m, own_a = monitoring - runner_floor, default - runner_floor
+        print(f"runner's fixed cost:             {runner_floor:6.1f} s  (runs: {', '.join(f'{x:.1f}' for x in runner_floors)}; "
+              f"a report notebook that only imports)")
+        print(f"  each report's own work above it: monitoring {own_m:.1f} s, assessment {own_a:.1f} s "
+              f"({own_m / own_a:.2f})")
         print(f"unchanged re-run (skipped):      {skip:6.1f} s")
         print(f"peak memory, default run:        {mb(max(peaks))}")
         if not args.skip_london:
