@@ -376,7 +376,7 @@ def prepare_assessment(
 def save_prepared(assessment: Assessment, path: str | Path) -> Path:
     """Save a prepared assessment for the notebook to load (see :func:`load_prepared`).
 
-    The runner prepares and checks everything before a kernel starts; the
+    The runner prepares and checks everything before the notebook runs; the
     notebook then loads this instead of preparing it a second time.
     """
     path = Path(path)

@@ -137,7 +137,7 @@ def start_report(params: RunParameters) -> AssessmentReport:
     """Prepare (or load what the runner prepared), analyse, and open the publisher.
 
     The assessment is prepared once per report: by the runner, which checks
-    every input before a kernel starts and passes it in ``params.prepared``,
+    every input before the notebook runs and passes it in ``params.prepared``,
     or here when the notebook is run by hand.
 
     Examples

@@ -4,7 +4,9 @@ export a self-contained, accessible HTML report with no code.
 Nothing good is lost:
 
 * the parameters are checked against the notebook's declared types, and
-  every input is loaded and checked, before a kernel starts;
+  every input is loaded and checked before the notebook runs (the kernel
+  starts meanwhile, importing the notebook's libraries, and is stopped if a
+  check fails);
 * everything is written to a temporary folder beside the destination
   (``.<period>.partial-<host>-<pid>-…``) and swapped into place only when
   complete, atomically where the system allows (``renameat2`` on Linux), so
@@ -137,7 +139,7 @@ def run_assessment(
     Raises
     ------
     WorkbookError
-        Any input problem, found before a kernel starts: a parameter
+        Any input problem, found before the notebook runs: a parameter
         (:class:`~workbook.core.errors.ParameterError` naming it, including a
         period outside the data), the config, the data or the population;
         or :class:`RunError` when a cell fails (naming it), the kernel will
@@ -146,7 +148,7 @@ def run_assessment(
     started = time.perf_counter()
     kind = get_product(product)
     notebook = Path(notebook) if notebook else kind.notebook
-    # Check every input before a kernel starts: an error here names the parameter or file.
+    # Check the parameters before a kernel starts: an error here names the parameter or file.
     params = RunParameters.check(
         {"area": str(area), "period": period or "", "data_path": os.pathsep.join(map(str, split_data_paths(data_path)))}
         | ({"since": since} if since else {}) | dict(options or {}),
