@@ -20,7 +20,7 @@ from workbook.assessment.travel import TravelResult, assess_travel, evaluate_are
 from workbook.config.appendices import Appendices, load_appendices
 from workbook.config.priorities import load_priority_settings
 from workbook.config.targets import load_targets
-from workbook.core.categories import NOT_IN_ALL_CRIME
+from workbook.core.categories import ALL_CRIME, NOT_IN_ALL_CRIME
 from workbook.core.errors import WorkbookError
 from workbook.core.paths import resolve_path
 from workbook.core.polarity import category_polarity
@@ -44,7 +44,6 @@ from workbook.stats.trend import RecentTrend, compute_annual_trend
 
 logger = logging.getLogger(__name__)
 
-ALL_CRIME = "All crime"
 
 
 @dataclass(frozen=True)

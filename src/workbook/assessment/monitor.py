@@ -18,7 +18,7 @@ from workbook.assessment.incidents import IncidentAnalysis, analyse_incidents
 from workbook.assessment.prepare import Assessment, rewind_assessment
 from workbook.assessment.travel import evaluate_area_targets
 from workbook.config.targets import load_targets
-from workbook.core.categories import NOT_IN_ALL_CRIME
+from workbook.core.categories import ALL_CRIME, NOT_IN_ALL_CRIME
 from workbook.core.errors import PeriodError
 from workbook.core.polarity import category_polarity
 from workbook.stats.compare import compare_periods
@@ -26,7 +26,6 @@ from workbook.stats.rates import add_rate_columns
 from workbook.stats.spc import XmRResult, compute_xmr_by_category, spc_summary
 from workbook.stats.trend import compute_annual_trend
 
-ALL_CRIME = "All crime"
 CHANGE_COLUMNS = ("kind", "item", "before", "now")
 
 

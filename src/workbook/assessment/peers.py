@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.core.categories import NOT_IN_ALL_CRIME
+from workbook.core.categories import ALL_CRIME, NOT_IN_ALL_CRIME
 from workbook.core.periods import Window, rolling_12_months
 from workbook.core.polarity import category_polarity
 from workbook.data.population import load_census_areas
@@ -34,7 +34,6 @@ MIX_GROUPS: dict[str, tuple[str, ...]] = {
     "share_vehicle": ("Vehicle crime",),
 }
 FEATURE_COLUMNS = ("residents", "density", *MIX_GROUPS)
-ALL_CRIME = "All crime"
 MIN_PEERS = 3
 
 

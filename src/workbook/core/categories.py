@@ -48,6 +48,8 @@ POLICE_UK_CATEGORIES: tuple[str, ...] = (
     "Violence and sexual offences",
 )
 
+ALL_CRIME = "All crime"
+"""The row of every table that totals the crimes (never ASB or Action Fraud's fraud)."""
 ANTI_SOCIAL_BEHAVIOUR = "Anti-social behaviour"
 FRAUD_NFIB = "Fraud (Action Fraud, NFIB)"
 

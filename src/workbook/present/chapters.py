@@ -24,12 +24,12 @@ from workbook.assessment.wards import TOTAL as WARD_TOTAL
 from workbook.assessment.wards import compare_wards
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
+from workbook.core.categories import ALL_CRIME
 from workbook.core.counting import INCIDENT_CATEGORIES
 from workbook.present.alt_text import (
     forecast_alt_text,
     funnel_alt_text,
     spc_alt_text,
-    top_neighbourhoods_alt,
     trend_alt_text,
 )
 from workbook.present.annex import (
@@ -52,7 +52,6 @@ from workbook.present.charts import (
     plot_xmr_grid,
 )
 from workbook.present.formats import markdown_list, md_text
-from workbook.present.hotspot_charts import plot_top_neighbourhoods
 from workbook.present.labels import (
     ACCURACY_FORMATS,
     ACCURACY_LABELS,
@@ -76,14 +75,12 @@ from workbook.present.labels import (
     SPC_LABELS,
     SPENDING_FORMATS,
     SPENDING_LABELS,
-    TOP_NEIGHBOURHOOD_FORMATS,
-    TOP_NEIGHBOURHOOD_LABELS,
     comparison_labels,
     rate_labels,
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import district_tables, target_section
+from workbook.present.sections import district_tables, target_section, top_neighbourhoods_figure
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
@@ -100,11 +97,9 @@ from workbook.present.tables import (
     context_table,
     local_indicator_table,
     matrix_display,
-    top_neighbourhoods_table,
 )
 from workbook.stats.compare import comparison_protection
 
-ALL_CRIME = "All crime"
 ASB = INCIDENT_CATEGORIES[0]
 FORECAST_COLUMNS = ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
 FUNNEL_COLUMNS = ["area", "denominator", "observed", "rate", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
@@ -375,19 +370,9 @@ def hotspots(rep: AssessmentReport) -> list[Any]:
     if hs is None:
         return [Markdown(f"The police data for {md_text(rep.name)} are by district, not neighbourhood, "
                          "so there is no hotspot analysis.")]
-    top = top_neighbourhoods_table(hs.top, classification=hs.classification)
     return [
         Markdown(markdown_list(hotspot_sentences(hs, area=rep.name))),
-        rep.publisher.figure(
-            plot_top_neighbourhoods(hs.top, classification=hs.classification),
-            name="top_neighbourhoods",
-            alt=top_neighbourhoods_alt(hs.top, classification=hs.classification),
-            caption=f"Neighbourhoods with most recorded crime, {a.periods.current.label}",
-            data=top,
-            formats=TOP_NEIGHBOURHOOD_FORMATS,
-            labels=TOP_NEIGHBOURHOOD_LABELS,
-            protect=comparison_protection(top, label_col="lsoa_name", total_label=None, category=ALL_CRIME),
-        ),
+        top_neighbourhoods_figure(rep.publisher, hs, window_label=a.periods.current.label),
     ]
 
 

@@ -29,6 +29,7 @@ from workbook.assessment.prepare import Assessment, load_prepared, prepare_asses
 from workbook.assessment.travel import assess_travel
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
+from workbook.core.categories import ALL_CRIME
 from workbook.core.errors import ParameterError
 from workbook.core.polarity import category_polarity
 from workbook.present.alt_text import (
@@ -36,7 +37,6 @@ from workbook.present.alt_text import (
     forecast_alt_text,
     funnel_alt_text,
     spc_alt_text,
-    top_neighbourhoods_alt,
     trend_alt_text,
 )
 from workbook.present.annex import peer_group_markdown
@@ -50,7 +50,6 @@ from workbook.present.charts import (
     plot_xmr_grid,
 )
 from workbook.present.formats import markdown_list, md_text
-from workbook.present.hotspot_charts import plot_top_neighbourhoods
 from workbook.present.labels import (
     COMPARISON_FORMATS,
     DIRECTION_FORMATS,
@@ -62,14 +61,12 @@ from workbook.present.labels import (
     RATE_FORMATS,
     SPC_FORMATS,
     SPC_LABELS,
-    TOP_NEIGHBOURHOOD_FORMATS,
-    TOP_NEIGHBOURHOOD_LABELS,
     comparison_labels,
     rate_labels,
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import district_tables
+from workbook.present.sections import district_tables, top_neighbourhoods_figure
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
@@ -79,13 +76,10 @@ from workbook.present.sentences import (
     peer_sentences,
     spc_sentence,
 )
-from workbook.present.tables import top_neighbourhoods_table
 from workbook.stats.compare import compare_periods, compare_sub_areas, comparison_protection
 from workbook.stats.rates import add_rate_columns
 from workbook.stats.spc import compute_xmr_by_category, spc_summary
 from workbook.stats.trend import compute_annual_trend
-
-ALL_CRIME = "All crime"
 
 #: Each explore notebook: what its title calls it and the sentence under the title.
 CHAPTERS: dict[str, tuple[str, str]] = {
@@ -367,7 +361,6 @@ def hotspots(rep: ExploreReport) -> list[Any]:
     if hs is None:
         return [heading, Markdown(f"The police data for {md_text(rep.name)} are by district, not neighbourhood "
                                   "(LSOA), so there is no hotspot analysis.")]
-    top = top_neighbourhoods_table(hs.top, classification=hs.classification)
     classes = ([] if hs.classification is not None else [Markdown(
         "Hotspot classes (persistent, emerging, intermittent, former) need three complete financial years of "
         "neighbourhood data; these data hold fewer.")])
@@ -382,16 +375,7 @@ def hotspots(rep: ExploreReport) -> list[Any]:
             formats=CONCENTRATION_FORMATS,
             labels=CONCENTRATION_LABELS,
         ),
-        rep.publisher.figure(
-            plot_top_neighbourhoods(hs.top, classification=hs.classification),
-            name="top_neighbourhoods",
-            alt=top_neighbourhoods_alt(hs.top, classification=hs.classification),
-            caption=f"Neighbourhoods with most recorded crime, {a.periods.current.label}",
-            data=top,
-            formats=TOP_NEIGHBOURHOOD_FORMATS,
-            labels=TOP_NEIGHBOURHOOD_LABELS,
-            protect=comparison_protection(top, label_col="lsoa_name", total_label=None, category=ALL_CRIME),
-        ),
+        top_neighbourhoods_figure(rep.publisher, hs, window_label=a.periods.current.label),
     ]
 
 

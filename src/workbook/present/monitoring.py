@@ -17,6 +17,7 @@ from workbook.assessment.monitor import Monitoring, analyse_monitoring
 from workbook.assessment.prepare import load_prepared, prepare_assessment
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
+from workbook.core.categories import ALL_CRIME
 from workbook.core.paths import NOTEBOOKS_DIR
 from workbook.present.alt_text import spc_alt_text
 from workbook.present.charts import plot_latest_against_limits, plot_xmr_grid
@@ -39,7 +40,6 @@ from workbook.present.sentences import (
 )
 from workbook.stats.compare import comparison_protection
 
-ALL_CRIME = "All crime"
 MONITORING_NOTEBOOK = NOTEBOOKS_DIR / "monitoring.ipynb"
 CHANGE_LABELS = {"kind": "What changed", "item": "Offence group or target", "before": "Last report", "now": "This report"}
 

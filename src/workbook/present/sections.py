@@ -8,12 +8,23 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown
 
+from workbook.assessment.analyse import Hotspots
+from workbook.core.categories import ALL_CRIME
 from workbook.core.periods import ComparisonPeriods
+from workbook.present.alt_text import top_neighbourhoods_alt
 from workbook.present.formats import markdown_list
-from workbook.present.labels import COMPARISON_FORMATS, TARGET_FORMATS, TARGET_LABELS, comparison_labels
+from workbook.present.hotspot_charts import plot_top_neighbourhoods
+from workbook.present.labels import (
+    COMPARISON_FORMATS,
+    TARGET_FORMATS,
+    TARGET_LABELS,
+    TOP_NEIGHBOURHOOD_FORMATS,
+    TOP_NEIGHBOURHOOD_LABELS,
+    comparison_labels,
+)
 from workbook.present.publisher import Publisher
 from workbook.present.sentences import explain_targets, target_sentences
-from workbook.present.tables import target_scorecard
+from workbook.present.tables import target_scorecard, top_neighbourhoods_table
 from workbook.stats.compare import comparison_protection
 
 NO_TARGETS = "No targets are set for this area (add `targets` to its config)."
@@ -58,4 +69,19 @@ def district_tables(
         items,
         protect=comparison_protection(items[0]["csv"], label_col="area_name", total_label="Total"),
         parents=parents,
+    )
+
+
+def top_neighbourhoods_figure(publisher: Publisher, hotspots: Hotspots, *, window_label: str) -> Any:
+    """The chart of the neighbourhoods with most recorded crime (and their hotspot classes), its data protected."""
+    top = top_neighbourhoods_table(hotspots.top, classification=hotspots.classification)
+    return publisher.figure(
+        plot_top_neighbourhoods(hotspots.top, classification=hotspots.classification),
+        name="top_neighbourhoods",
+        alt=top_neighbourhoods_alt(hotspots.top, classification=hotspots.classification),
+        caption=f"Neighbourhoods with most recorded crime, {window_label}",
+        data=top,
+        formats=TOP_NEIGHBOURHOOD_FORMATS,
+        labels=TOP_NEIGHBOURHOOD_LABELS,
+        protect=comparison_protection(top, label_col="lsoa_name", total_label=None, category=ALL_CRIME),
     )

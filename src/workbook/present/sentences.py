@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbook.core.categories import ALL_CRIME
 from workbook.present.formats import format_count, format_pct, join_words
 
 
@@ -211,10 +212,10 @@ def executive_summary(assessment, analysis, *, max_changes: int = 2) -> list[str
     a, r = assessment, analysis
     span = describe_span(a.periods.current.start, a.periods.current.end)
     ytd = r.ytd.set_index("category")
-    out = [describe_change(category="All crime", previous=int(ytd.loc["All crime", "previous"]),
-                           current=int(ytd.loc["All crime", "current"]), span=span,
-                           significant=bool(ytd.loc["All crime", "significant"]))]
-    groups = r.ytd[(r.ytd["category"] != "All crime") & r.ytd["significant"]]
+    out = [describe_change(category=ALL_CRIME, previous=int(ytd.loc[ALL_CRIME, "previous"]),
+                           current=int(ytd.loc[ALL_CRIME, "current"]), span=span,
+                           significant=bool(ytd.loc[ALL_CRIME, "significant"]))]
+    groups = r.ytd[(r.ytd["category"] != ALL_CRIME) & r.ytd["significant"]]
     ups = groups[groups["difference"] > 0].nlargest(max_changes, "difference")
     downs = groups[groups["difference"] < 0].nsmallest(max_changes, "difference")
     for _, row in pd.concat([ups, downs]).iterrows():
@@ -237,7 +238,7 @@ def executive_summary(assessment, analysis, *, max_changes: int = 2) -> list[str
         else:
             out.append(f"All {len(targets)} targets are met or on track.")
     if r.peers is not None:
-        row = r.peers.rates.set_index("category").loc["All crime"]
+        row = r.peers.rates.set_index("category").loc[ALL_CRIME]
         out.append(
             f"Over the last 12 months the all-crime rate was {row['rate']:,.1f} per 1,000 residents against "
             f"{row['peer_rate']:,.1f} in the peer group ({row['comparison']}; {row['position']}, best first)."

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats import rates as sm_rates
 
-from workbook.core.categories import NOT_IN_ALL_CRIME
+from workbook.core.categories import ALL_CRIME, NOT_IN_ALL_CRIME
 from workbook.core.errors import ValueInputError
 from workbook.core.periods import Window
 from workbook.stats.rates import poisson_count_interval
@@ -82,7 +82,7 @@ def compare_periods(
     previous: Window,
     by: Sequence[str] = ("category",),
     total: bool = True,
-    total_label: str = "All crime",
+    total_label: str = ALL_CRIME,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Counts in two windows by group, with difference, % change and a test.
