@@ -109,3 +109,26 @@ def test_forecasts_and_targets_tables(shipped_report):
     assert row["status"] in {"on track", "at risk", "off track"} and row["months_elapsed"] == 8
     html = (d / "assessment.html").read_text()
     assert ">Direction of travel</h2>" in html and ">Targets</h2>" in html
+
+
+def test_direction_of_travel_states_the_rule_it_applies(shipped_report):
+    """The chapter's rule is the one the labels follow (it once named ARIMA and a trend override that were gone)."""
+    from workbook.forecast.direction import DIRECTION_LEVEL
+    from workbook.forecast.methods import COMBINATION_MEMBERS, METHOD_LABELS
+
+    d = shipped_report("lambeth")
+    html = (d / "assessment.html").read_text()
+    chapter = html[html.index(">Direction of travel</h2>"):html.index(">Targets</h2>")]
+    for member in COMBINATION_MEMBERS:
+        assert METHOD_LABELS[member] in chapter
+    assert "ARIMA" not in chapter and "trend is significant" not in chapter
+    assert f"whole {DIRECTION_LEVEL}% prediction interval" in chapter and "does not change it" in chapter
+    # the evidence is a sentence per group under the table, and a column of the CSV
+    dirs = pd.read_csv(d / "tables" / "direction_of_travel.csv")
+    assert "evidence" in dirs and len(dirs) == 6
+    for _, r in dirs.iterrows():
+        assert f"{r['category']}: {r['direction']}. {r['evidence']}" in chapter.replace("&#x27;", "'").replace("&#39;", "'")
+    # the labels follow the stated rule: the 80% interval of next year's total (as % change on the last 12
+    # months) wholly above zero is increasing, wholly below is decreasing
+    assert ((dirs["direction"] == "increasing") == (dirs["change_lower_pct"] > 0)).all()
+    assert ((dirs["direction"] == "decreasing") == (dirs["change_upper_pct"] < 0)).all()

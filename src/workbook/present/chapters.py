@@ -27,7 +27,6 @@ from workbook.config.parameters import RunParameters
 from workbook.core.categories import ALL_CRIME
 from workbook.core.counting import INCIDENT_CATEGORIES
 from workbook.present.alt_text import (
-    forecast_alt_text,
     funnel_alt_text,
     spc_alt_text,
     trend_alt_text,
@@ -45,7 +44,6 @@ from workbook.present.annex import (
     title_markdown,
 )
 from workbook.present.charts import (
-    plot_forecast_grid,
     plot_funnel,
     plot_monthly_trends,
     plot_peer_rates,
@@ -57,8 +55,6 @@ from workbook.present.labels import (
     ACCURACY_LABELS,
     ACTION_LABELS,
     COMPARISON_FORMATS,
-    DIRECTION_FORMATS,
-    DIRECTION_LABELS,
     FUNNEL_FORMATS,
     FUNNEL_LABELS,
     HARM_FORMATS,
@@ -80,7 +76,12 @@ from workbook.present.labels import (
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import district_tables, target_section, top_neighbourhoods_figure
+from workbook.present.sections import (
+    direction_section,
+    district_tables,
+    target_section,
+    top_neighbourhoods_figure,
+)
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
@@ -101,7 +102,6 @@ from workbook.present.tables import (
 from workbook.stats.compare import comparison_protection
 
 ASB = INCIDENT_CATEGORIES[0]
-FORECAST_COLUMNS = ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
 FUNNEL_COLUMNS = ["area", "denominator", "observed", "rate", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
                   "position"]
 
@@ -279,20 +279,10 @@ def control_charts(rep: AssessmentReport) -> list[Any]:
 
 
 def direction_of_travel(rep: AssessmentReport) -> list[Any]:
-    """Forecasts for the next 12 months and the direction of travel of each main group."""
+    """Forecasts for the next 12 months and the direction of travel of each main group, with the rule."""
     a, r = rep.assessment, rep.analysis
-    directions = r.travel.directions_frame()
-    fig = rep.publisher.figure(
-        plot_forecast_grid(r.travel.forecasts, targets=monthly_target_lines(r.targets, a.main_categories)),
-        name="forecasts",
-        alt=forecast_alt_text(directions),
-        caption=f"Forecasts of monthly recorded crime, {rep.name}, next 12 months",
-        data=r.travel.to_frame(),
-        formats={c: "rate" for c in FORECAST_COLUMNS},
-    )
-    table = rep.publisher.table(directions, name="direction_of_travel", caption=f"Direction of travel, {rep.name}",
-                                formats=DIRECTION_FORMATS, labels=DIRECTION_LABELS)
-    return [fig, table]
+    return direction_section(rep.publisher, r.travel, area=rep.name,
+                             target_lines=monthly_target_lines(r.targets, a.main_categories))
 
 
 def targets(rep: AssessmentReport) -> list[Any]:

@@ -34,16 +34,14 @@ from workbook.core.errors import ParameterError
 from workbook.core.polarity import category_polarity
 from workbook.present.alt_text import (
     change_alt_text,
-    forecast_alt_text,
     funnel_alt_text,
     spc_alt_text,
     trend_alt_text,
 )
 from workbook.present.annex import peer_group_markdown
-from workbook.present.chapters import FORECAST_COLUMNS, FUNNEL_COLUMNS, monthly_trend_data
+from workbook.present.chapters import FUNNEL_COLUMNS, monthly_trend_data
 from workbook.present.charts import (
     plot_change_on_last_year,
-    plot_forecast_grid,
     plot_funnel,
     plot_monthly_trends,
     plot_peer_rates,
@@ -52,8 +50,6 @@ from workbook.present.charts import (
 from workbook.present.formats import markdown_list, md_text
 from workbook.present.labels import (
     COMPARISON_FORMATS,
-    DIRECTION_FORMATS,
-    DIRECTION_LABELS,
     FUNNEL_FORMATS,
     FUNNEL_LABELS,
     PEER_FORMATS,
@@ -66,12 +62,11 @@ from workbook.present.labels import (
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import district_tables, top_neighbourhoods_figure
+from workbook.present.sections import direction_section, district_tables, top_neighbourhoods_figure
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
     describe_span,
-    direction_sentences,
     hotspot_sentences,
     peer_sentences,
     spc_sentence,
@@ -389,26 +384,7 @@ def forecasts(rep: ExploreReport) -> list[Any]:
     trends = {c: compute_annual_trend(monthly[c], polarity=category_polarity(c)) for c in cats}
     travel = assess_travel(monthly, categories=cats, trends=trends,
                            area_code=a.config.csp_code or "+".join(a.config.area_codes))
-    directions = travel.directions_frame()
-    return [
-        Markdown("## Forecasts and direction of travel\n\nThe direction of travel is the forecast's: increasing "
-                 "when the whole 80% interval of the next 12 months' total lies above the last 12 months' recorded "
-                 "total, decreasing when it lies wholly below, otherwise no clear change. The five-year trend is "
-                 "shown beside it as context."),
-        rep.publisher.figure(
-            plot_forecast_grid(travel.forecasts),
-            name="forecasts",
-            alt=forecast_alt_text(directions),
-            caption=f"Forecasts of monthly recorded crime, {rep.name}, next 12 months",
-            data=travel.to_frame(),
-            formats={c: "rate" for c in FORECAST_COLUMNS},
-        ),
-        # the evidence is a paragraph: a sentence each below the table (and a column of the CSV)
-        rep.publisher.table(directions.drop(columns=["evidence"]), name="direction_of_travel",
-                            caption=f"Direction of travel, {rep.name}", formats=DIRECTION_FORMATS,
-                            labels=DIRECTION_LABELS, csv=directions),
-        Markdown(markdown_list(direction_sentences(directions))),
-    ]
+    return [Markdown("## Forecasts and direction of travel"), *direction_section(rep.publisher, travel, area=rep.name)]
 
 
 # --------------------------------------------------------------------------- every report

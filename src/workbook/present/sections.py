@@ -9,13 +9,19 @@ import pandas as pd
 from IPython.display import Markdown
 
 from workbook.assessment.analyse import Hotspots
+from workbook.assessment.travel import TravelResult
 from workbook.core.categories import ALL_CRIME
 from workbook.core.periods import ComparisonPeriods
-from workbook.present.alt_text import top_neighbourhoods_alt
+from workbook.forecast.direction import DIRECTION_LEVEL
+from workbook.forecast.methods import COMBINATION_MEMBERS, METHOD_LABELS
+from workbook.present.alt_text import forecast_alt_text, top_neighbourhoods_alt
+from workbook.present.charts import plot_forecast_grid
 from workbook.present.formats import markdown_list
 from workbook.present.hotspot_charts import plot_top_neighbourhoods
 from workbook.present.labels import (
     COMPARISON_FORMATS,
+    DIRECTION_FORMATS,
+    DIRECTION_LABELS,
     TARGET_FORMATS,
     TARGET_LABELS,
     TOP_NEIGHBOURHOOD_FORMATS,
@@ -23,10 +29,11 @@ from workbook.present.labels import (
     comparison_labels,
 )
 from workbook.present.publisher import Publisher
-from workbook.present.sentences import explain_targets, target_sentences
+from workbook.present.sentences import direction_sentences, explain_targets, target_sentences
 from workbook.present.tables import target_scorecard, top_neighbourhoods_table
 from workbook.stats.compare import comparison_protection
 
+FORECAST_COLUMNS = ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
 NO_TARGETS = "No targets are set for this area (add `targets` to its config)."
 
 
@@ -85,3 +92,48 @@ def top_neighbourhoods_figure(publisher: Publisher, hotspots: Hotspots, *, windo
         labels=TOP_NEIGHBOURHOOD_LABELS,
         protect=comparison_protection(top, label_col="lsoa_name", total_label=None, category=ALL_CRIME),
     )
+
+
+def direction_rule() -> str:
+    """How the forecasts are made and the direction labelled, in two sentences, from the constants the rule uses.
+
+    Examples
+    --------
+    >>> print(direction_rule())  # doctest: +NORMALIZE_WHITESPACE
+    Each offence group's monthly counts are forecast for the next 12 months with an equal-weight combination of
+    seasonal naive, ETS (additive errors, damped trend), STL + ETS and trend + seasonal dummies regression. The
+    direction is *increasing* when the whole 80% prediction interval of the next 12 months' total lies above the
+    last 12 months' recorded total, *decreasing* when it lies wholly below, and otherwise *no clear change*; the
+    five-year trend is shown beside it as context and does not change it.
+    """
+    names = [METHOD_LABELS[m] for m in COMBINATION_MEMBERS]
+    return (f"Each offence group's monthly counts are forecast for the next 12 months with an equal-weight "
+            f"combination of {', '.join(names[:-1])} and {names[-1]}. The direction is *increasing* when the whole "
+            f"{DIRECTION_LEVEL}% prediction interval of the next 12 months' total lies above the last 12 months' "
+            "recorded total, *decreasing* when it lies wholly below, and otherwise *no clear change*; the five-year "
+            "trend is shown beside it as context and does not change it.")
+
+
+def direction_section(publisher: Publisher, travel: TravelResult, *, area: str,
+                      target_lines: Mapping[str, float] | None = None) -> list[Any]:
+    """The rule, the forecasts chart, the direction table and each group's evidence as a sentence.
+
+    The evidence is a paragraph a group, so the table leaves it to the sentences below it; the
+    CSV keeps it as a column.
+    """
+    directions = travel.directions_frame()
+    return [
+        Markdown(direction_rule()),
+        publisher.figure(
+            plot_forecast_grid(travel.forecasts, targets=target_lines),
+            name="forecasts",
+            alt=forecast_alt_text(directions),
+            caption=f"Forecasts of monthly recorded crime, {area}, next 12 months",
+            data=travel.to_frame(),
+            formats={c: "rate" for c in FORECAST_COLUMNS},
+        ),
+        publisher.table(directions.drop(columns=["evidence"]), name="direction_of_travel",
+                        caption=f"Direction of travel, {area}", formats=DIRECTION_FORMATS, labels=DIRECTION_LABELS,
+                        csv=directions),
+        Markdown(markdown_list(direction_sentences(directions))),
+    ]
