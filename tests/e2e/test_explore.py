@@ -98,7 +98,11 @@ def test_an_option_the_chapter_does_not_take_is_refused_before_a_kernel_starts(t
     assert not any(tmp_path.iterdir())
 
 
-def test_an_unknown_category_names_the_parameter(tmp_path, capsys):
+def test_an_unknown_category_names_the_parameter(tmp_path, capsys, monkeypatch):
+    def no_notebook(*args, **kwargs):
+        raise AssertionError("the notebook ran: the category should be refused as soon as the data are read")
+
+    monkeypatch.setattr("workbook.run.assess.execute_with_retries", no_notebook)
     rc = main(["explore", "forecasts", "--area", "lambeth", "--period", "2023-11", "--categories", "Robery",
                "--output", str(tmp_path)])
     assert rc == 2

@@ -19,7 +19,7 @@ import pandas as pd
 
 from workbook.config.area import AreaConfig, load_area_config
 from workbook.core.counting import split_incidents
-from workbook.core.errors import DataError, PeriodError
+from workbook.core.errors import DataError, ParameterError, PeriodError
 from workbook.core.paths import resolve_path
 from workbook.core.periods import ComparisonPeriods, check_window_in_data, parse_month, ytd_comparison
 from workbook.data.cache import load_source_cached
@@ -301,6 +301,30 @@ def choose_main_categories(data: pd.DataFrame, *, latest: pd.Timestamp, n: int, 
     recent = data[data["month"] > latest - pd.DateOffset(months=12)]
     totals = recent.groupby("category")["count"].sum().sort_values(ascending=False, kind="stable")
     return tuple(totals.index[:n])
+
+
+def choose_categories(a: Assessment, categories: Sequence[str] = ()) -> list[str]:
+    """The categories asked for (each must be in the data), or the area's main ones.
+
+    Examples
+    --------
+    >>> from workbook.assessment.prepare import prepare_assessment
+    >>> a = prepare_assessment("lambeth", period="2023-11")
+    >>> choose_categories(a, ["Robbery"]), len(choose_categories(a))
+    (['Robbery'], 6)
+    >>> choose_categories(a, ["Robery"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbook.core.errors.ParameterError: parameter 'categories': 'Robery' is not an offence group in the data; they are ...
+    """
+    if not categories:
+        return list(a.main_categories)
+    known = set(a.data["category"]) | set(a.data["subcategory"])
+    unknown = [c for c in categories if c not in known]
+    if unknown:
+        raise ParameterError(f"{unknown[0]!r} is not an offence group in the data; they are "
+                             f"{', '.join(sorted(set(a.data['category'])))}", name="categories")
+    return list(dict.fromkeys(categories))
 
 
 def prepare_assessment(

@@ -16,7 +16,6 @@ one (nothing is written when the notebook is run by hand).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +24,7 @@ from IPython.display import Markdown
 
 from workbook.assessment.analyse import analyse_hotspots
 from workbook.assessment.peers import compare_with_peers, why_no_peers
-from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
+from workbook.assessment.prepare import Assessment, choose_categories, load_prepared, prepare_assessment
 from workbook.assessment.travel import assess_travel
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
@@ -103,30 +102,6 @@ CONCENTRATION_LABELS = {"period": "Period", "top_share": "Top group (share of ne
                         "share": "Share of located crime in the top group",
                         "no_location_count": "Crimes with no location",
                         "n_hotspots": "Hotspots (ties at the cut-off included)"}
-
-
-def choose_categories(a: Assessment, categories: Sequence[str] = ()) -> list[str]:
-    """The categories asked for (each must be in the data), or the area's main ones.
-
-    Examples
-    --------
-    >>> from workbook.assessment.prepare import prepare_assessment
-    >>> a = prepare_assessment("lambeth", period="2023-11")
-    >>> choose_categories(a, ["Robbery"]), len(choose_categories(a))
-    (['Robbery'], 6)
-    >>> choose_categories(a, ["Robery"])  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    workbook.core.errors.ParameterError: parameter 'categories': 'Robery' is not an offence group in the data; they are ...
-    """
-    if not categories:
-        return list(a.main_categories)
-    known = set(a.data["category"]) | set(a.data["subcategory"])
-    unknown = [c for c in categories if c not in known]
-    if unknown:
-        raise ParameterError(f"{unknown[0]!r} is not an offence group in the data; they are "
-                             f"{', '.join(sorted(set(a.data['category'])))}", name="categories")
-    return list(dict.fromkeys(categories))
 
 
 @dataclass

@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbook.assessment.prepare import prepare_assessment, save_prepared, split_data_paths
+from workbook.assessment.prepare import choose_categories, prepare_assessment, save_prepared, split_data_paths
 from workbook.config.area import config_path_for, load_area_config
 from workbook.config.parameters import RunParameters
 from workbook.core.errors import INPUT_ERRORS, ParameterError, PeriodError, RunError
@@ -183,6 +183,7 @@ def run_assessment(
         except PeriodError as exc:
             given = repr(period) if period else "(the latest month in the data)"
             raise ParameterError(f"{given}: {exc}", name="period") from None
+        choose_categories(assessment, params.categories)  # a category not in the data names the parameter here
         period_str = f"{assessment.latest_month:%Y-%m}"
         if not period and (skipped := skip_if_current(period_str)):
             return skipped
