@@ -145,7 +145,8 @@ def start_kernel(kernel_name: str, *, cwd: Path, preload: Sequence[str] = ()) ->
     km = _kernel_manager_class()(kernel_name=kernel_name)
     args = [*KERNEL_ARGUMENTS, "--HistoryManager.hist_file=:memory:"]
     if preload:
-        code = f"exec(compile({chr(10).join(preload)!r}, '<workbook preload>', 'exec'), {{}})"
+        source = "\n".join(preload)
+        code = f"exec(compile({source!r}, '<workbook preload>', 'exec'), {{}})"
         args.append(f"--IPKernelApp.exec_lines={json.dumps([code])}")
     try:
         run_sync(km.start_kernel)(extra_arguments=args, cwd=str(cwd))
