@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbook.config.area import AreaConfig, load_area_config
+from workbook.config.parameters import RunParameters
 from workbook.core.counting import split_incidents
 from workbook.core.errors import DataError, ParameterError, PeriodError
 from workbook.core.paths import resolve_path
@@ -425,6 +426,14 @@ def load_prepared(path: str | Path) -> Assessment:
     if not isinstance(a, Assessment):
         raise DataError("expected a prepared assessment", path=Path(path))
     return a
+
+
+def assessment_for(params: RunParameters) -> Assessment:
+    """The assessment a notebook works on: what the runner prepared (``params.prepared``),
+    or prepared here when the notebook is run by hand."""
+    if params.prepared:
+        return load_prepared(params.prepared)
+    return prepare_assessment(params.area, period=params.period or None, data_path=params.data_path or None)
 
 
 def rewind_assessment(a: Assessment, month: str | pd.Timestamp) -> Assessment:

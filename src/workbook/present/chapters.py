@@ -19,7 +19,7 @@ from IPython.display import Markdown
 
 from workbook.assessment.analyse import Analysis, analyse_assessment
 from workbook.assessment.peers import why_no_peers
-from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
+from workbook.assessment.prepare import Assessment, assessment_for
 from workbook.assessment.wards import TOTAL as WARD_TOTAL
 from workbook.assessment.wards import compare_wards
 from workbook.config.disclosure import DisclosureRule
@@ -28,7 +28,6 @@ from workbook.core.categories import ALL_CRIME
 from workbook.core.counting import INCIDENT_CATEGORIES
 from workbook.present.alt_text import (
     funnel_alt_text,
-    spc_alt_text,
     trend_alt_text,
 )
 from workbook.present.annex import (
@@ -47,7 +46,6 @@ from workbook.present.charts import (
     plot_funnel,
     plot_monthly_trends,
     plot_peer_rates,
-    plot_xmr_grid,
 )
 from workbook.present.formats import markdown_list, md_text
 from workbook.present.labels import (
@@ -67,8 +65,6 @@ from workbook.present.labels import (
     PEER_FORMATS,
     PEER_LABELS,
     RATE_FORMATS,
-    SPC_FORMATS,
-    SPC_LABELS,
     SPENDING_FORMATS,
     SPENDING_LABELS,
     comparison_labels,
@@ -77,6 +73,7 @@ from workbook.present.labels import (
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
 from workbook.present.sections import (
+    control_chart_section,
     direction_section,
     district_tables,
     target_section,
@@ -91,7 +88,6 @@ from workbook.present.sentences import (
     hotspot_sentences,
     monthly_target_lines,
     peer_sentences,
-    spc_sentence,
 )
 from workbook.present.tables import (
     action_display,
@@ -142,10 +138,7 @@ def start_report(params: RunParameters) -> AssessmentReport:
     ('Lambeth', 'April to November 2023')
     """
     started = time.perf_counter()
-    if params.prepared:
-        a = load_prepared(params.prepared)
-    else:
-        a = prepare_assessment(params.area, period=params.period or None, data_path=params.data_path or None)
+    a = assessment_for(params)
     rule = a.config.disclosure_rule()
     return AssessmentReport(params=params, assessment=a, analysis=analyse_assessment(a),
                             publisher=Publisher(params.output_dir or None, disclosure=rule), rule=rule,
@@ -225,17 +218,9 @@ def anti_social_behaviour(rep: AssessmentReport) -> list[Any]:
             csv=inc.by_district.assign(category=ASB),
             protect=comparison_protection(inc.by_district, label_col="area_name", total_label="Total", category=ASB),
         ))
-    out.append(rep.publisher.figure(
-        plot_xmr_grid(inc.xmr),
-        name="asb_control_chart",
-        alt=spc_alt_text(inc.spc_table),
-        caption=f"Control chart of monthly anti-social behaviour incidents, {rep.name}, last 36 months",
-        data=inc.spc_table,
-        formats=SPC_FORMATS,
-        labels=SPC_LABELS,
-    ))
-    out.append(Markdown(markdown_list(spc_sentence(r) for _, r in inc.spc_table.iterrows())))
-    return out
+    return out + control_chart_section(
+        rep.publisher, inc.xmr, inc.spc_table, name="asb_control_chart",
+        caption=f"Control chart of monthly anti-social behaviour incidents, {rep.name}, last 36 months")
 
 
 def monthly_trend_data(monthly: pd.DataFrame, *, categories: list[str] | tuple[str, ...]) -> pd.DataFrame:
@@ -266,16 +251,8 @@ def monthly_trends(rep: AssessmentReport) -> list[Any]:
 def control_charts(rep: AssessmentReport) -> list[Any]:
     """XmR charts of the last 36 months and a sentence for each."""
     r = rep.analysis
-    fig = rep.publisher.figure(
-        plot_xmr_grid(r.xmr),
-        name="control_charts",
-        alt=spc_alt_text(r.spc_table),
-        caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months",
-        data=r.spc_table,
-        formats=SPC_FORMATS,
-        labels=SPC_LABELS,
-    )
-    return [fig, Markdown(markdown_list(spc_sentence(row) for _, row in r.spc_table.iterrows()))]
+    return control_chart_section(rep.publisher, r.xmr, r.spc_table, name="control_charts",
+                                 caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months")
 
 
 def direction_of_travel(rep: AssessmentReport) -> list[Any]:

@@ -24,7 +24,11 @@ from IPython.display import Markdown
 
 from workbook.assessment.analyse import analyse_hotspots
 from workbook.assessment.peers import compare_with_peers, why_no_peers
-from workbook.assessment.prepare import Assessment, choose_categories, load_prepared, prepare_assessment
+from workbook.assessment.prepare import (
+    Assessment,
+    assessment_for,
+    choose_categories,
+)
 from workbook.assessment.travel import assess_travel
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
@@ -34,7 +38,6 @@ from workbook.core.polarity import category_polarity
 from workbook.present.alt_text import (
     change_alt_text,
     funnel_alt_text,
-    spc_alt_text,
     trend_alt_text,
 )
 from workbook.present.annex import peer_group_markdown
@@ -44,7 +47,6 @@ from workbook.present.charts import (
     plot_funnel,
     plot_monthly_trends,
     plot_peer_rates,
-    plot_xmr_grid,
 )
 from workbook.present.formats import markdown_list, md_text
 from workbook.present.labels import (
@@ -54,21 +56,23 @@ from workbook.present.labels import (
     PEER_FORMATS,
     PEER_LABELS,
     RATE_FORMATS,
-    SPC_FORMATS,
-    SPC_LABELS,
     comparison_labels,
     rate_labels,
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import direction_section, district_tables, top_neighbourhoods_figure
+from workbook.present.sections import (
+    control_chart_section,
+    direction_section,
+    district_tables,
+    top_neighbourhoods_figure,
+)
 from workbook.present.sentences import (
     change_sentences,
     describe_change,
     describe_span,
     hotspot_sentences,
     peer_sentences,
-    spc_sentence,
 )
 from workbook.stats.compare import compare_periods, compare_sub_areas, comparison_protection
 from workbook.stats.rates import add_rate_columns
@@ -144,8 +148,7 @@ def start_explore(params: RunParameters, *, chapter: str) -> ExploreReport:
         raise ParameterError(f"no explore notebook {chapter!r}; expected one of {', '.join(CHAPTERS)}",
                              name="chapter")
     started = time.perf_counter()
-    a = load_prepared(params.prepared) if params.prepared else prepare_assessment(
-        params.area, period=params.period or None, data_path=params.data_path or None)
+    a = assessment_for(params)
     rule = a.config.disclosure_rule()
     return ExploreReport(params=params, chapter=chapter, assessment=a,
                          categories=choose_categories(a, params.categories),
@@ -191,16 +194,8 @@ def control_charts(rep: ExploreReport) -> list[Any]:
         Markdown("## Control charts\n\nThe last 36 months against each group's process limits. A month is "
                  "*special-cause* variation when the NHS *Making Data Count* rules flag it: a point beyond the "
                  "limits, a run of points on one side of the mean, or a trend."),
-        rep.publisher.figure(
-            plot_xmr_grid(xmr),
-            name="control_charts",
-            alt=spc_alt_text(summary),
-            caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months",
-            data=summary,
-            formats=SPC_FORMATS,
-            labels=SPC_LABELS,
-        ),
-        Markdown(markdown_list(spc_sentence(r) for _, r in summary.iterrows())),
+        *control_chart_section(rep.publisher, xmr, summary, name="control_charts",
+                               caption=f"Control charts of monthly recorded crime, {rep.name}, last 36 months"),
     ]
 
 

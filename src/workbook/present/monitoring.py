@@ -14,13 +14,13 @@ from typing import Any
 from IPython.display import Markdown
 
 from workbook.assessment.monitor import Monitoring, analyse_monitoring
-from workbook.assessment.prepare import load_prepared, prepare_assessment
+from workbook.assessment.prepare import assessment_for
 from workbook.config.disclosure import DisclosureRule
 from workbook.config.parameters import RunParameters
-from workbook.core.categories import ALL_CRIME
+from workbook.core.categories import ALL_CRIME, ANTI_SOCIAL_BEHAVIOUR
 from workbook.core.paths import NOTEBOOKS_DIR
 from workbook.present.alt_text import spc_alt_text
-from workbook.present.charts import plot_latest_against_limits, plot_xmr_grid
+from workbook.present.charts import plot_latest_against_limits
 from workbook.present.formats import markdown_list, md_text
 from workbook.present.labels import (
     COMPARISON_FORMATS,
@@ -32,7 +32,7 @@ from workbook.present.labels import (
 )
 from workbook.present.provenance import provenance_table
 from workbook.present.publisher import Publisher
-from workbook.present.sections import target_section
+from workbook.present.sections import control_chart_section, target_section
 from workbook.present.sentences import (
     describe_change,
     describe_span,
@@ -70,10 +70,7 @@ def start_monitoring(params: RunParameters) -> MonitoringReport:
     ('Lambeth', '2023-10')
     """
     started = time.perf_counter()
-    if params.prepared:
-        a = load_prepared(params.prepared)
-    else:
-        a = prepare_assessment(params.area, period=params.period or None, data_path=params.data_path or None)
+    a = assessment_for(params)
     rule = a.config.disclosure_rule()
     m = analyse_monitoring(a, since=params.since or None)
     return MonitoringReport(params=params, monitoring=m, publisher=Publisher(params.output_dir or None,
@@ -155,12 +152,11 @@ def anti_social_behaviour(rep: MonitoringReport) -> list[Any]:
     row = inc.ytd.iloc[0]
     span = describe_span(a.periods.current.start, a.periods.current.end)
     return [
-        Markdown(md_text(describe_change(category="Anti-social behaviour", previous=int(row["previous"]),
+        Markdown(md_text(describe_change(category=ANTI_SOCIAL_BEHAVIOUR, previous=int(row["previous"]),
                                          current=int(row["current"]), span=span,
                                          significant=bool(row["significant"])))),
-        rep.publisher.figure(plot_xmr_grid(inc.xmr), name="asb_control_chart", alt=spc_alt_text(inc.spc_table),
-                             caption=f"Monthly anti-social behaviour incidents, {rep.name}, last 36 months",
-                             data=inc.spc_table, formats=SPC_FORMATS, labels=SPC_LABELS),
+        *control_chart_section(rep.publisher, inc.xmr, inc.spc_table, name="asb_control_chart", sentences=False,
+                               caption=f"Monthly anti-social behaviour incidents, {rep.name}, last 36 months"),
     ]
 
 

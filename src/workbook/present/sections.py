@@ -14,14 +14,16 @@ from workbook.core.categories import ALL_CRIME
 from workbook.core.periods import ComparisonPeriods
 from workbook.forecast.direction import DIRECTION_LEVEL
 from workbook.forecast.methods import COMBINATION_MEMBERS, METHOD_LABELS
-from workbook.present.alt_text import forecast_alt_text, top_neighbourhoods_alt
-from workbook.present.charts import plot_forecast_grid
+from workbook.present.alt_text import forecast_alt_text, spc_alt_text, top_neighbourhoods_alt
+from workbook.present.charts import plot_forecast_grid, plot_xmr_grid
 from workbook.present.formats import markdown_list
 from workbook.present.hotspot_charts import plot_top_neighbourhoods
 from workbook.present.labels import (
     COMPARISON_FORMATS,
     DIRECTION_FORMATS,
     DIRECTION_LABELS,
+    SPC_FORMATS,
+    SPC_LABELS,
     TARGET_FORMATS,
     TARGET_LABELS,
     TOP_NEIGHBOURHOOD_FORMATS,
@@ -29,7 +31,7 @@ from workbook.present.labels import (
     comparison_labels,
 )
 from workbook.present.publisher import Publisher
-from workbook.present.sentences import direction_sentences, explain_targets, target_sentences
+from workbook.present.sentences import direction_sentences, explain_targets, spc_sentence, target_sentences
 from workbook.present.tables import target_scorecard, top_neighbourhoods_table
 from workbook.stats.compare import comparison_protection
 
@@ -137,3 +139,13 @@ def direction_section(publisher: Publisher, travel: TravelResult, *, area: str,
                         csv=directions),
         Markdown(markdown_list(direction_sentences(directions))),
     ]
+
+
+def control_chart_section(publisher: Publisher, xmr: Mapping[str, Any], spc_table: pd.DataFrame, *, name: str,
+                          caption: str, sentences: bool = True) -> list[Any]:
+    """XmR charts (``compute_xmr_by_category``'s) with their alt text and data, and a sentence a chart."""
+    out: list[Any] = [publisher.figure(plot_xmr_grid(xmr), name=name, alt=spc_alt_text(spc_table), caption=caption,
+                                       data=spc_table, formats=SPC_FORMATS, labels=SPC_LABELS)]
+    if sentences:
+        out.append(Markdown(markdown_list(spc_sentence(r) for _, r in spc_table.iterrows())))
+    return out

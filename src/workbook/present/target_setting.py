@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import Markdown
 
-from workbook.assessment.prepare import Assessment, load_prepared, prepare_assessment
+from workbook.assessment.prepare import Assessment, assessment_for
 from workbook.assessment.target_setting import TargetOptions, propose_targets, trajectory_table
 from workbook.config.parameters import RunParameters
 from workbook.present.charts import plot_target_options
@@ -42,8 +42,7 @@ class TargetReport:
 def start_target_setting(params: RunParameters) -> TargetReport:
     """Prepare the area (or load what the runner prepared) and work out the options."""
     started = time.perf_counter()
-    a = load_prepared(params.prepared) if params.prepared else prepare_assessment(
-        params.area, period=params.period or None, data_path=params.data_path or None)
+    a = assessment_for(params)
     return TargetReport(params=params, assessment=a, options=propose_targets(a),
                         publisher=Publisher(params.output_dir or None, disclosure=a.config.disclosure_rule()),
                         started=started)
